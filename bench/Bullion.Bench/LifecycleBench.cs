@@ -1,0 +1,6 @@
+namespace Bullion.Bench;
+
+internal static class LifecycleBench
+{
+    public static Task<BenchReport> RunAsync(BenchArgs args) => throw new NotImplementedException();
+}
