@@ -49,6 +49,15 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
         }
     }
 
+    /// <summary>True when the vault is open (or opening) in this host; for tests and diagnostics.</summary>
+    public bool IsOpen(VaultId id)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue(id, out var entry) && entry.Failure is null && !(entry.Open.IsCompletedSuccessfully && entry.Open.Result.IsClosed);
+        }
+    }
+
     public async Task<T> ReadAsync<T>(VaultId id, IVaultRead<T> read, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(read);
@@ -383,7 +392,7 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
         }, null);
     }
 
-    private static long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * TimeProvider.System.TimestampFrequency);
+    private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     private sealed class Entry(VaultId id)
     {
