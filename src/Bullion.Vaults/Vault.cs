@@ -108,20 +108,31 @@ internal sealed class Vault
             }
             yielded = false;
 
-            if (!head.IsWrite)
-            {
-                _queue.TryDequeue(out _);
-                RunAlone(head);
-                continue;
-            }
-
             _batch.Clear();
-            while (_batch.Count < _maxBatch && _queue.TryPeek(out var next) && next.IsWrite)
+            try
             {
-                _queue.TryDequeue(out _);
-                if (next.TryStart()) _batch.Add(next);
+                if (!head.IsWrite)
+                {
+                    _queue.TryDequeue(out _);
+                    _batch.Add(head);
+                    RunAlone(head);
+                    continue;
+                }
+
+                while (_batch.Count < _maxBatch && _queue.TryPeek(out var next) && next.IsWrite)
+                {
+                    _queue.TryDequeue(out _);
+                    if (next.TryStart()) _batch.Add(next);
+                }
+                if (_batch.Count > 0) CommitBatch();
             }
-            if (_batch.Count > 0) CommitBatch();
+#pragma warning disable CA1031 // the writer must outlive any failure, or the vault's queue would stall for good
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                // Only reachable when the failure handling itself failed (e.g. ROLLBACK threw); answer whoever is still waiting.
+                foreach (var item in _batch) item.Fail(ex);
+            }
         }
     }
 

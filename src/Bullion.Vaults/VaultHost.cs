@@ -345,8 +345,17 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
         _entries.Remove(entry.Id);
         var close = CloseVaultAsync(entry.Open.Result);
         _closing[entry.Id] = close;
+        // Forget the close once done, unless a later close of the same vault replaced it.
+        _ = close.ContinueWith(done =>
+        {
+            lock (_gate)
+            {
+                if (_closing.TryGetValue(entry.Id, out var current) && current == done) _closing.Remove(entry.Id);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    /// <summary>Never throws: a reopen of the same vault awaits it.</summary>
     private async Task CloseVaultAsync(Vault vault)
     {
         try
@@ -354,16 +363,11 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
             await vault.CloseAsync().ConfigureAwait(false);
             _counters.Closed();
         }
-        catch (Exception ex) when (ex is SqliteException or IOException)
+#pragma warning disable CA1031 // whatever went wrong is logged with the vault id; the vault is gone from the host either way
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             _logger.LogError(ex, "Vault {VaultId} did not close cleanly", vault.Id);
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                if (_closing.TryGetValue(vault.Id, out var task) && task.IsCompleted) _closing.Remove(vault.Id);
-            }
         }
     }
 
