@@ -1,0 +1,21 @@
+using Bullion.Web;
+using Bullion.Web.Health;
+using Bullion.Web.Registry;
+using Bullion.Web.Vaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Time is a service so tests can own the clock (idle vault closing, credential stamps).
+builder.Services.AddSingleton(TimeProvider.System);
+builder.AddBullionOptions();
+builder.Services.AddVaults();
+builder.Services.AddRegistry();
+builder.Services.AddBullionHealthChecks();
+
+var app = builder.Build();
+
+app.MapBullionHealth();
+
+app.Run();
+
+public partial class Program;
