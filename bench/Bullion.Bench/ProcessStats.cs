@@ -9,17 +9,43 @@ internal static partial class ProcessStats
 {
     public static int OpenFileDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
 
+    /// <summary>What each open descriptor points at (fd number → target), to name any descriptor left behind.</summary>
+    public static Dictionary<string, string> FileDescriptorTargets()
+    {
+        var targets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                targets[Path.GetFileName(fd)] = new FileInfo(fd).LinkTarget ?? "?";
+            }
+            catch (IOException)
+            {
+                // Closed between listing and reading (e.g. the listing's own directory handle).
+            }
+        }
+        return targets;
+    }
+
     /// <summary>VmRSS from /proc/self/status, in KiB.</summary>
-    public static long RssKib()
+    public static long RssKib() => Status("VmRSS");
+
+    /// <summary>
+    /// The parts of RSS (KiB): anonymous (heaps), file-backed (e.g. mapped <c>-shm</c> files on disk), shared memory
+    /// (e.g. <c>-shm</c> files on tmpfs). Tells allocator growth apart from mapped wal-index pages.
+    /// </summary>
+    public static (long Anon, long File, long Shmem) RssParts() => (Status("RssAnon"), Status("RssFile"), Status("RssShmem"));
+
+    private static long Status(string field)
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.Length > field.Length && line.StartsWith(field, StringComparison.Ordinal) && line[field.Length] == ':')
             {
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                return long.Parse(line.AsSpan(field.Length + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
             }
         }
-        throw new InvalidOperationException("no VmRSS in /proc/self/status");
+        throw new InvalidOperationException($"no {field} in /proc/self/status");
     }
 
     /// <summary>Bytes SQLite has allocated and not freed (all connections of the process).</summary>
