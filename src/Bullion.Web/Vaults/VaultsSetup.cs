@@ -25,7 +25,31 @@ public static class VaultsSetup
             sp.GetRequiredService<VaultStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<VaultHost>>()));
         // The seam pages and endpoints use; the same instance (its disposal is idempotent, the container may call it twice).
         services.AddSingleton<IVaultAccess>(sp => sp.GetRequiredService<VaultHost>());
+        services.AddHostedService<VaultHostShutdown>();
         return services;
+    }
+
+    /// <summary>
+    /// Closes every vault (checkpointing its WAL away) when the host stops, after the server has drained requests
+    /// (hosted services stop in reverse order, and this one starts before the server). Leaving it to the container's
+    /// disposal is not enough: the host's stop is awaited by whoever stops it, but when two parties dispose the same
+    /// container (the entry point's <c>app.Run()</c> and a test host), the second returns before the first has finished.
+    /// </summary>
+    /// <remarks>The host is resolved at stop, not at construction: hosted services are built before options are
+    /// validated, and a bad <c>Vaults</c> option should fail through validation with its key, not through this.</remarks>
+    private sealed class VaultHostShutdown(IServiceProvider services) : IHostedService
+    {
+        private readonly Lock _gate = new();
+        private Task? _closing;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        // Not cut short by the shutdown timeout: an abandoned close would leave WAL files and unflushed vaults behind.
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            // Every caller waits for the one close; VaultHost.DisposeAsync itself returns at once to a second caller.
+            lock (_gate) return _closing ??= services.GetRequiredService<VaultHost>().DisposeAsync().AsTask();
+        }
     }
 
     private sealed class VaultOptionsValidator : IValidateOptions<VaultOptions>
