@@ -153,7 +153,7 @@ internal static class LifecycleBench
         report.Row("open vaults (host counter) at peak", BenchReport.F(openVaults), "", BenchReport.F(count), openVaults == count);
         report.Row("vaults with data intact after reopen", BenchReport.F(intact), "", BenchReport.F(count), intact == count);
         if (leftovers.Length > 0) report.Note("descriptors open after close that were not at baseline: " + string.Join(", ", leftovers.Take(10)));
-        report.Note($"baseline is taken after GC and malloc_trim; after closing, only the runtime's own trim runs. Load: {File.ReadAllText("/proc/loadavg").Trim()}");
+        report.Note("baseline is taken after GC and malloc_trim; after closing, only the runtime's own trim runs");
         report.Json("vaults", count);
         report.Json("fds_per_open_vault", BenchReport.Round(fdsPerVault, 3));
         report.Json("rss_kb_per_open_vault", BenchReport.Round(rssKibPerVault, 1));

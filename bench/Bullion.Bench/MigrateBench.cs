@@ -101,7 +101,6 @@ internal static class MigrateBench
         report.Row("other vaults at the new version", BenchReport.F(othersCurrent), "9", BenchReport.F(count - 1), othersCurrent == count - 1);
         report.Row("progress callbacks", BenchReport.F(progressCalls), "", BenchReport.F(count), progressCalls == count);
         if (failures.Length > 0) report.Note($"reported: vault {failures[0].VaultId}, migration {failures[0].FailedMigration}: {failures[0].Error}");
-        report.Note($"load at the end: {File.ReadAllText("/proc/loadavg").Trim()} (others' builds make this noisier)");
         report.Json("vaults", count);
         report.Json("vaults_per_sec", BenchReport.Round(perSec, 0));
         report.Json("migrated", migrated);

@@ -29,6 +29,12 @@ catch (ArgumentException ex)
     return 2;
 }
 
+static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+var loadBefore = Load();
 var report = await command(options);
+// The environment the figures belong to, so a pasted table carries it. Asked only after the run: the runtime may
+// configure SQLite process-wide before its first connection, and this query must not be that first connection.
+report.Note($"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, SQLite {Machine.SqliteVersion()}, " +
+    $"{Environment.ProcessorCount} cores; load average before {loadBefore}, after {Load()} (other work on the machine makes figures noisier)");
 report.Print(options.Json);
 return report.Passed ? 0 : 1;

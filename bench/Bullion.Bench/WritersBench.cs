@@ -96,7 +96,6 @@ internal static class WritersBench
         report.Row("batches/s", BenchReport.F(counters.Batches / elapsed));
         if (firstError is not null) report.Note($"first error: {firstError.GetType().Name}: {firstError.Message}");
         if (!perWriterExact) report.Note("some writer's rows are not exactly its acknowledged sequence numbers 0..n-1");
-        report.Note($"machine load at the end: {File.ReadAllText("/proc/loadavg").Trim()} (others' builds make this noisier)");
         report.Json("writes", writes);
         report.Json("seconds", BenchReport.Round(elapsed, 2));
         report.Json("writes_per_sec", BenchReport.Round(perSec, 0));
