@@ -34,6 +34,12 @@ public interface IVaultAccess
 
     Task<T> WriteAsync<T>(VaultId id, IVaultWrite<T> write, CancellationToken cancellationToken = default);
 
+    /// <summary>Streams a consistent copy of the vault (a plain SQLite file) to <paramref name="destination"/>.</summary>
+    Task ExportAsync(VaultId id, Stream destination, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the vault's data with an exported file after checking it; a refusal changes nothing.</summary>
+    Task<MigrationOutcome> ImportAsync(VaultId id, Stream source, long maxBytes, CancellationToken cancellationToken = default);
+
     /// <summary>Calls <paramref name="onChanged"/> (on the thread pool) after each committed batch of writes to vault <paramref name="id"/> until disposed.</summary>
     IDisposable Subscribe(VaultId id, Action<VaultChanged> onChanged);
 }
