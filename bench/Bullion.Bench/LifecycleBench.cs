@@ -148,6 +148,9 @@ internal static class LifecycleBench
                 .Select(kib => BenchReport.F((double)kib / count, 1))));
         report.Row("  one vault: page cache / schema / statements (KB)", $"{status.CacheUsed / 1024.0:F1} / {status.SchemaUsed / 1024.0:F1} / {status.StmtUsed / 1024.0:F1}");
         report.Row("RSS delta after close", BenchReport.F(rssDeltaPct, 1) + " %", BenchReport.F(100 * (78.8 - 76.6) / 76.6, 1) + " %", $"≤ {TargetRssPct} %", Math.Abs(rssDeltaPct) <= TargetRssPct);
+        report.Row("  after close: RSS anon / file delta (MB); managed, SQLite heap delta (KB)",
+            $"{(closed.Parts.Anon - baseline.Parts.Anon) / 1024.0:F1} / {(closed.Parts.File - baseline.Parts.File) / 1024.0:F1}; " +
+            $"{(closed.ManagedBytes - baseline.ManagedBytes) / 1024.0:F0}, {(closed.SqliteBytes - baseline.SqliteBytes) / 1024.0:F0}");
         report.Row("open p50 / p99 (ms)", $"{p50:F3} / {p99:F3}", "", $"p99 ≤ {TargetOpenP99Ms}", p99 <= TargetOpenP99Ms);
         report.Row("reopen after idle p50 / p99 (ms)", $"{Percentile(reopenMs, 50):F3} / {Percentile(reopenMs, 99):F3}");
         report.Row("open vaults (host counter) at peak", BenchReport.F(openVaults), "", BenchReport.F(count), openVaults == count);
