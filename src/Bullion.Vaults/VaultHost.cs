@@ -24,6 +24,7 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
     private readonly ConcurrentDictionary<VaultId, Subscribers> _subscribers = new();
     private readonly ITimer _sweeper;
     private bool _stopped;
+    private Task? _disposing;
 
     public VaultHost(VaultStore store, TimeProvider? time = null, ILogger<VaultHost>? logger = null)
     {
@@ -204,13 +205,22 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
         if (closed > 0) NativeMemory.Trim();
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes every vault (each after its queued work). Every caller, first or later, returns only once all are closed.</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _stopped = true;
+            _disposing ??= DisposeCoreAsync();
+            return new ValueTask(_disposing);
+        }
+    }
+
+    private async Task DisposeCoreAsync()
     {
         Task<Vault>[] opens;
         lock (_gate)
         {
-            if (_stopped) return;
-            _stopped = true;
             opens = [.. _entries.Values.Select(e => e.Open)];
         }
         await _sweeper.DisposeAsync().ConfigureAwait(false);
