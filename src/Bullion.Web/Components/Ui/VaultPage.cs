@@ -1,0 +1,77 @@
+using Bullion.Portfolio;
+using Bullion.Vaults;
+using Bullion.Web.Identity;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace Bullion.Web.Components.Ui;
+
+/// <summary>
+/// A page that works on the visitor's vault. The vault id comes only from the verified identity
+/// (<see cref="AuthenticationStateProvider"/>); every read and write names it through <see cref="IVaultAccess"/>.
+/// Interactive pages also re-load when any tab of the same vault changes it.
+/// </summary>
+public abstract class VaultPage : ComponentBase, IDisposable
+{
+    private IDisposable? _subscription;
+    private bool _disposed;
+
+    [Inject] protected IVaultAccess Vaults { get; set; } = null!;
+    [Inject] protected AuthenticationStateProvider Auth { get; set; } = null!;
+    [Inject] protected TimeProvider Time { get; set; } = null!;
+    [Inject] protected NavigationManager Navigation { get; set; } = null!;
+
+    protected VaultId Vault { get; private set; }
+    protected bool HasVault { get; private set; }
+    protected VaultSettings Settings { get; private set; } = VaultSettings.Default;
+
+    /// <summary>A message for the user when the vault cannot be read (never a silent empty page).</summary>
+    protected string? LoadError { get; private set; }
+
+    protected DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
+
+    protected override async Task OnInitializedAsync()
+    {
+        var user = (await Auth.GetAuthenticationStateAsync()).User;
+        if (VaultClaims.VaultIdOf(user) is not { } id) return;
+        Vault = id;
+        HasVault = true;
+        await ReloadAsync();
+        if (RendererInfo.IsInteractive)
+        {
+            // Fire and forget: a change notification never waits for a page to re-render.
+            _subscription = Vaults.Subscribe(id, change => _ = InvokeAsync(async () =>
+            {
+                if (_disposed) return;
+                await ReloadAsync();
+                StateHasChanged();
+            }));
+        }
+    }
+
+    private async Task ReloadAsync()
+    {
+        try
+        {
+            Settings = await Vaults.ReadAsync(Vault, new ReadSettings());
+            await LoadAsync();
+            LoadError = null;
+        }
+        catch (VaultException ex)
+        {
+            LoadError = ex is VaultUnavailableException unavailable
+                ? $"Your vault cannot be opened right now ({unavailable.Reason}). Nothing was changed; please try again in a minute."
+                : "Your vault cannot be opened right now. Nothing was changed; please try again in a minute.";
+        }
+    }
+
+    /// <summary>Reads what the page shows from <see cref="Vault"/>; <see cref="Settings"/> is fresh when it runs.</summary>
+    protected abstract Task LoadAsync();
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _subscription?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Encodings.Web;
+using Bullion.Web.Registry;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Bullion.Web.Identity;
+
+/// <summary>
+/// The "Vault" authentication scheme: reads the identity cookie, verifies the active credential against the registry
+/// and yields a principal carrying the vault id. A wrong, tampered, expired, revoked or unknown cookie yields no result —
+/// exactly as if there were no cookie — so nothing tells a visitor whether some vault exists.
+/// </summary>
+public sealed class VaultAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    IdentityCookie cookie, VaultRegistry registry, IHostEnvironment environment)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private static readonly object PayloadKey = new();
+
+    /// <summary>The verified cookie payload of this request (set by the handler), for endpoints that rewrite the cookie.</summary>
+    public static IdentityPayload? PayloadOf(HttpContext context) =>
+        context?.Items.TryGetValue(PayloadKey, out var payload) == true ? payload as IdentityPayload : null;
+
+    public static void SetPayload(HttpContext context, IdentityPayload payload) => context.Items[PayloadKey] = payload;
+
+    /// <summary>Secure outside development, as the design asks; a browser treats http://localhost as secure anyway.</summary>
+    public static bool SecureCookies(IHostEnvironment environment) => !environment.IsDevelopment();
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var payload = cookie.Read(Request.Cookies[IdentityCookie.Name]);
+        if (payload is null) return AuthenticateResult.NoResult();
+
+        var active = payload.ActiveCredential;
+        var verified = await registry.VerifyAsync(active.VaultId, active.Token, Context.RequestAborted);
+        var rewrite = cookie.NeedsRefresh(payload);
+        if (verified is null)
+        {
+            // The active vault's credential died (revoked, vault deleted): keep whichever others still verify.
+            var alive = new List<CookieCredential>();
+            foreach (var other in payload.Credentials)
+            {
+                if (other != active && await registry.VerifyAsync(other.VaultId, other.Token, Context.RequestAborted) is not null) alive.Add(other);
+            }
+            if (alive.Count == 0) return AuthenticateResult.NoResult();
+            payload = payload with { Credentials = alive, Active = 0 };
+            rewrite = true;
+        }
+        else if (!verified.UsesCurrentPepper)
+        {
+            // Finish a pepper rotation for this browser: a fresh credential under the current pepper replaces the old one.
+            var fresh = await registry.AddCredentialAsync(active.VaultId, "rotated", Context.RequestAborted);
+            if (fresh is not null)
+            {
+                await registry.RevokeAsync(active.VaultId, verified.CredentialId, Context.RequestAborted);
+                var credentials = payload.Credentials.ToArray();
+                credentials[payload.Active] = new CookieCredential(fresh.VaultId, fresh.Token);
+                payload = payload with { Credentials = credentials };
+                rewrite = true;
+            }
+        }
+        if (rewrite && !Response.HasStarted)
+        {
+            payload = payload with { IssuedOn = cookie.Today };
+            cookie.Append(Response, payload, SecureCookies(environment));
+        }
+        SetPayload(Context, payload);
+        return AuthenticateResult.Success(new AuthenticationTicket(VaultClaims.Principal(payload), VaultClaims.Scheme));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        // No login page exists: a request without a vault is simply unauthorized.
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Task.CompletedTask;
+    }
+}
