@@ -1,0 +1,86 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Bullion.EndToEnd.Tests;
+
+public sealed class LookTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/items/new")]
+    [InlineData("/settings")]
+    public async Task Pages_have_no_axe_violations_in_light_and_dark(string path)
+    {
+        var (context, page, _) = await app.NewVisitorAsync();
+        await using var _ = context;
+        await AddItem(page, "Axe bar");
+        await BrowserApp.OpenAsync(page, path);
+        if (path == "/items/new") await page.ClickAsync("button:has-text('Add item')"); // with its error messages showing
+
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            await page.EmulateMediaAsync(new() { ColorScheme = scheme });
+            var result = await page.RunAxe();
+            Assert.True(result.Violations.Length == 0, $"{path} ({scheme}): " + string.Join("; ", result.Violations.Select(v => $"{v.Id}: {v.Help} [{string.Join(", ", v.Nodes.Select(n => n.Html))}]")));
+        }
+    }
+
+    [Fact]
+    public async Task The_page_keeps_to_its_own_origin_under_the_content_security_policy()
+    {
+        var (context, page, _) = await app.NewVisitorAsync();
+        await using var _ = context;
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) violations.Add(message.Text);
+        };
+        var outside = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(app.BaseUrl.ToString(), StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal)) outside.Add(request.Url);
+        };
+
+        await BrowserApp.OpenAsync(page, "/");
+        await AddItem(page, "CSP bar");
+        await BrowserApp.OpenAsync(page, "/settings");
+
+        Assert.Empty(violations);
+        Assert.Empty(outside);
+    }
+
+    [Fact]
+    public async Task Dashboard_screenshots_at_phone_and_desktop_width()
+    {
+        // Written under docs/ when BULLION_SCREENSHOTS names that folder (see README); otherwise to a temp folder.
+        var folder = Environment.GetEnvironmentVariable("BULLION_SCREENSHOTS") ?? Path.Combine(app.DataPath, "screenshots");
+        Directory.CreateDirectory(folder);
+        foreach (var (name, size) in new[] { ("phone", new ViewportSize { Width = 390, Height = 844 }), ("desktop", new ViewportSize { Width = 1280, Height = 900 }) })
+        {
+            var (context, page, _) = await app.NewVisitorAsync(size);
+            await using var _ = context;
+            await BrowserApp.OpenAsync(page, "/settings");
+            await page.FillAsync("#manual-price", "85.25");
+            await page.ClickAsync("button:has-text('Save settings')");
+            await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
+            await BrowserApp.OpenAsync(page, "/");
+            await AddItem(page, "Antam 10 g bar", "10", "1500");
+            await AddItem(page, "Krugerrand", "33.93", "2450");
+            await AddItem(page, "Wedding ring", "4.2", "310");
+            var path = Path.Combine(folder, $"dashboard-{name}.png");
+            await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+            Assert.True(new FileInfo(path).Length > 10_000);
+        }
+    }
+
+    private static async Task AddItem(IPage page, string name, string weight = "10", string price = "1000")
+    {
+        await BrowserApp.OpenAsync(page, "/");
+        await page.FillAsync("#quick-name", name);
+        await page.FillAsync("#quick-weight", weight);
+        await page.FillAsync("#quick-price", price);
+        await page.ClickAsync("button:has-text('Add')");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync();
+    }
+}
