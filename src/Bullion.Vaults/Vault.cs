@@ -43,10 +43,14 @@ internal sealed class Vault
     public Task<T> WriteAsync<T>(IVaultWrite<T> write, CancellationToken cancellationToken) =>
         Enqueue(new WorkItem<T>(c => write.Execute(c), isWrite: true, cancellationToken));
 
-    /// <summary>Closes the connection after the work queued before it (SQLite checkpoints and removes the WAL).</summary>
-    public Task CloseAsync() => Enqueue(new WorkItem<bool>(_ =>
+    /// <summary>
+    /// Closes the connection after the work queued before it. SQLite checkpoints the WAL into the main file and truncates
+    /// it to 0 bytes; the empty <c>-wal</c> and the <c>-shm</c> stay for a fast reopen, unless
+    /// <paramref name="removeSidecars"/> (a stopping host) asks SQLite to delete them.
+    /// </summary>
+    public Task CloseAsync(bool removeSidecars = false) => Enqueue(new WorkItem<bool>(_ =>
     {
-        Detach(new ObjectDisposedException($"vault {Id}", "The vault was closed."));
+        Detach(new ObjectDisposedException($"vault {Id}", "The vault was closed."), removeSidecars);
         return true;
     }, isWrite: false, CancellationToken.None));
 
@@ -266,7 +270,7 @@ internal sealed class Vault
         _rollback = Prepare("ROLLBACK");
     }
 
-    private void Detach(Exception closedError)
+    private void Detach(Exception closedError, bool removeSidecars = false)
     {
         if (_closedError is not null) return;
         Volatile.Write(ref _closedError, closedError);
@@ -274,7 +278,14 @@ internal sealed class Vault
         _commit.Dispose();
         _rollback.Dispose();
         StatementCache.Forget(_connection);
-        _connection.Dispose();
+        if (removeSidecars)
+        {
+            VaultConnection.CloseRemovingSidecars(_connection);
+        }
+        else
+        {
+            _connection.Dispose();
+        }
     }
 
     private SqliteCommand Prepare(string sql)

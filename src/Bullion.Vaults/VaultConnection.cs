@@ -29,12 +29,19 @@ internal static class VaultConnection
             // are better served by the shared heap (measured: ≈181 → ≈147 KB per open vault).
             // Must run before the connection allocates anything, i.e. before the first statement.
             raw.sqlite3_db_config(connection.Handle, SqliteDbConfigLookaside, IntPtr.Zero, 0, 0);
+            // Keep -wal and -shm when the last connection closes (SQLite still checkpoints everything into the main file;
+            // journal_size_limit = 0 below then truncates the WAL to 0 bytes). Deleting and re-creating both files was
+            // more than 90 % of opening a closed vault: measured 2026-12-04, open p99 2.61 ms → reopen p99 ≈0.5 ms.
+            // Best effort: a VFS without this opcode (SQLITE_NOTFOUND) just deletes them as before.
+            _ = SqliteNative.PersistWal(connection, 1, out _);
             using var pragmas = connection.CreateCommand();
             pragmas.CommandText =
                 $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds};" +
                 $"PRAGMA synchronous = {(options.Synchronous == VaultSynchronous.Full ? "FULL" : "NORMAL")};" +
                 "PRAGMA foreign_keys = ON;" +
-                $"PRAGMA cache_size = -{options.CacheSizeKib};";
+                $"PRAGMA cache_size = -{options.CacheSizeKib};" +
+                // 0 bytes: a checkpointed WAL is truncated rather than left at its high-water mark (WAL is kept, see above).
+                "PRAGMA journal_size_limit = 0;";
             pragmas.ExecuteNonQuery();
             return connection;
         }
@@ -44,6 +51,19 @@ internal static class VaultConnection
             throw;
         }
     }
+
+    /// <summary>
+    /// Closes the connection so that SQLite deletes <c>-wal</c> and <c>-shm</c> at the close (after its checkpoint), as
+    /// it would without persistence: for a host that is stopping, so a stopped service leaves only the vault files.
+    /// </summary>
+    public static void CloseRemovingSidecars(SqliteConnection connection)
+    {
+        if (connection.State == System.Data.ConnectionState.Open) _ = SqliteNative.PersistWal(connection, 0, out _);
+        connection.Dispose();
+    }
+
+    /// <summary>True when the WAL at <paramref name="databasePath"/> holds frames (a close that could not checkpoint, or a crash).</summary>
+    public static bool HasWalContent(string databasePath) => new FileInfo(databasePath + "-wal") is { Exists: true, Length: > 0 };
 
     /// <summary>Reads <c>application_id</c> and <c>user_version</c> in one statement.</summary>
     public static (int ApplicationId, int UserVersion) ReadHeader(SqliteConnection connection, SqliteTransaction? transaction = null)

@@ -32,6 +32,8 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
         _store = store;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<VaultHost>.Instance;
+        // Says once per host whether SQLite got its process-wide settings (a warning when something opened SQLite first).
+        VaultRuntime.ConfigureSqlite(_logger);
         // A tenth of the idle window (1 s..1 min): a vault closes at most 10 % late, and an idle host wakes rarely.
         var period = TimeSpan.FromTicks(Math.Clamp(store.Options.IdleTimeout.Ticks / 10, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
         _sweeper = _time.CreateTimer(static s => _ = ((VaultHost)s!).CloseIdleAsync(), this, period, period);
@@ -241,7 +243,9 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
             // Leases still held finish their queued work first: a close is queued behind it.
             foreach (var entry in _entries.Values.ToArray())
             {
-                if (entry.Open.IsCompletedSuccessfully) CloseLocked(entry);
+                // A stopped service leaves only vault files behind (no empty -wal, no -shm): what an operator copying
+                // the data folder expects. Vaults closed earlier for idleness keep theirs until their next open or delete.
+                if (entry.Open.IsCompletedSuccessfully) CloseLocked(entry, removeSidecars: true);
             }
             _entries.Clear();
             closing = [.. _closing.Values];
@@ -350,10 +354,10 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
         CloseLocked(oldest);
     }
 
-    private void CloseLocked(Entry entry)
+    private void CloseLocked(Entry entry, bool removeSidecars = false)
     {
         _entries.Remove(entry.Id);
-        var close = CloseVaultAsync(entry.Open.Result);
+        var close = CloseVaultAsync(entry.Open.Result, removeSidecars);
         _closing[entry.Id] = close;
         // Forget the close once done, unless a later close of the same vault replaced it.
         _ = close.ContinueWith(done =>
@@ -366,11 +370,11 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
     }
 
     /// <summary>Never throws: a reopen of the same vault awaits it.</summary>
-    private async Task CloseVaultAsync(Vault vault)
+    private async Task CloseVaultAsync(Vault vault, bool removeSidecars)
     {
         try
         {
-            await vault.CloseAsync().ConfigureAwait(false);
+            await vault.CloseAsync(removeSidecars).ConfigureAwait(false);
             _counters.Closed();
         }
 #pragma warning disable CA1031 // whatever went wrong is logged with the vault id; the vault is gone from the host either way

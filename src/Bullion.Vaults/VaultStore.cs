@@ -14,6 +14,9 @@ public sealed class VaultStore
     private const string ExportingPrefix = ".exporting-";
     private static readonly byte[] SqliteMagic = "SQLite format 3\0"u8.ToArray();
 
+    /// <summary>Configures SQLite for many small vaults before this class can open its first connection (a no-op if too late).</summary>
+    static VaultStore() => VaultRuntime.ConfigureSqlite();
+
     public VaultStore(VaultOptions options, VaultSchema schema)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -252,9 +255,10 @@ public sealed class VaultStore
     internal void CommitImport(VaultId id, PreparedImport prepared)
     {
         var path = PathOf(id);
-        // A WAL left by a crash belongs to the old file; pairing it with the new one would corrupt it. A cleanly closed
-        // vault has none; if one is present, fold it into the old file first by opening and closing it.
-        if (File.Exists(path + "-wal"))
+        // A WAL with frames left by a crash belongs to the old file; pairing it with the new one would corrupt it. A
+        // cleanly closed vault keeps an empty (0-byte) WAL and its -shm, which the next open resets; if frames are
+        // present, fold them into the old file first by opening and closing it.
+        if (VaultConnection.HasWalContent(path))
         {
             using (VaultConnection.Open(path, Options)) { }
         }

@@ -21,7 +21,8 @@ public class HostLifecycleTests
         Assert.Equal(baseline, Files.OpenDescriptorsUnder(root));
         Assert.Equal(0, fixture.Host.Counters.OpenVaults);
         Assert.Equal(200, fixture.Host.Counters.Closes);
-        Assert.Empty(Directory.GetFiles(root, "*-wal")); // each close checkpointed its WAL away
+        // Each close checkpointed its WAL into the main file; the WAL file is kept (for a fast reopen) but empty.
+        Assert.All(Directory.GetFiles(root, "*-wal"), wal => Assert.Equal(0, new FileInfo(wal).Length));
 
         foreach (var (id, i) in ids.Select((id, i) => (id, i))) Assert.Equal(1, await fixture.Host.ReadAsync(id, new CountRows()));
         Assert.Equal(400, fixture.Host.Counters.Opens);
@@ -192,7 +193,10 @@ public class HostLifecycleTests
             await fixture.Host.DisposeAsync();
 
             Assert.Equal(0, Files.OpenDescriptorsUnder(fixture.Store.RootPath));
+            // A stopping host asks SQLite to delete the sidecars it otherwise keeps: only vault files remain.
             Assert.Empty(Directory.GetFiles(fixture.Store.RootPath, "*-wal"));
+            Assert.Empty(Directory.GetFiles(fixture.Store.RootPath, "*-shm"));
+            Assert.Equal(5, Directory.GetFiles(fixture.Store.RootPath).Length);
             await Assert.ThrowsAsync<VaultHostStoppedException>(() => fixture.Host.ReadAsync(ids[0], new CountRows()));
         }
         finally
