@@ -109,3 +109,60 @@ public sealed class ItemFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Equal("Exported bar", command.ExecuteScalar());
     }
 }
+
+public sealed class ImportTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    public async Task An_exported_vault_imported_into_another_replaces_its_items_after_confirmation()
+    {
+        var (sourceContext, source, _) = await app.NewVisitorAsync();
+        await using var _ = sourceContext;
+        await source.FillAsync("#quick-name", "Heirloom coin");
+        await source.FillAsync("#quick-weight", "7.98");
+        await source.FillAsync("#quick-price", "0");
+        await source.ClickAsync("button:has-text('Add')");
+        await Assertions.Expect(source.GetByRole(AriaRole.Link, new() { Name = "Heirloom coin" })).ToBeVisibleAsync();
+        await BrowserApp.OpenAsync(source, "/settings");
+        var download = await source.RunAndWaitForDownloadAsync(() => source.GetByTestId("export").ClickAsync());
+        var file = Path.Combine(app.DataPath, "import-" + Guid.NewGuid().ToString("N") + ".db");
+        await download.SaveAsAsync(file);
+
+        var (targetContext, target, targetVault) = await app.NewVisitorAsync();
+        await using var __ = targetContext;
+        await target.FillAsync("#quick-name", "Replaced bar");
+        await target.FillAsync("#quick-weight", "1");
+        await target.FillAsync("#quick-price", "10");
+        await target.ClickAsync("button:has-text('Add')");
+        await Assertions.Expect(target.GetByRole(AriaRole.Link, new() { Name = "Replaced bar" })).ToBeVisibleAsync();
+        await BrowserApp.OpenAsync(target, "/settings");
+
+        await target.SetInputFilesAsync("#import-file", file);
+        await Assertions.Expect(target.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync("Replace this vault");
+        await target.GetByTestId("confirm-import").ClickAsync();
+        await Assertions.Expect(target.GetByTestId("import-result")).ToContainTextAsync("Imported.");
+
+        var items = await app.Vaults.ReadAsync(targetVault, new ListItems());
+        Assert.Equal(["Heirloom coin"], items.Select(i => i.Name));
+        await BrowserApp.OpenAsync(target, "/");
+        await Assertions.Expect(target.GetByRole(AriaRole.Link, new() { Name = "Heirloom coin" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_vault_is_refused_with_the_reason_and_changes_nothing()
+    {
+        var (context, page, vault) = await app.NewVisitorAsync();
+        await using var _ = context;
+        await page.FillAsync("#quick-name", "Kept bar");
+        await page.FillAsync("#quick-weight", "1");
+        await page.FillAsync("#quick-price", "10");
+        await page.ClickAsync("button:has-text('Add')");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Kept bar" })).ToBeVisibleAsync();
+        await BrowserApp.OpenAsync(page, "/settings");
+
+        await page.SetInputFilesAsync("#import-file", new FilePayload { Name = "notes.db", MimeType = "application/octet-stream", Buffer = System.Text.Encoding.UTF8.GetBytes(new string('x', 4096)) });
+        await page.GetByTestId("confirm-import").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("import-result")).ToContainTextAsync("Import refused: the file is not a SQLite database.");
+        Assert.Equal(["Kept bar"], (await app.Vaults.ReadAsync(vault, new ListItems())).Select(i => i.Name));
+    }
+}
