@@ -30,6 +30,8 @@ public sealed class BrowserApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Expect() has its own 5 s default, separate from the context's: too short on 2 busy cores.
+        Assertions.SetDefaultExpectTimeout(TimeoutMs);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Bullion:DataPath", DataPath);
