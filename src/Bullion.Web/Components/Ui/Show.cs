@@ -21,6 +21,9 @@ public static class Show
     public static string Purity(decimal percent) =>
         Gold.KaratOf(percent) is { } karat ? $"{karat} ({percent.ToString("0.##", CultureInfo.InvariantCulture)} %)" : percent.ToString("0.####", CultureInfo.InvariantCulture) + " %";
 
+    /// <summary>A moment, in UTC (the server does not know the reader's zone): "3 Dec 2026, 14:05 UTC".</summary>
+    public static string When(DateTimeOffset moment) => moment.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " UTC";
+
     public static string GainClass(decimal? gain) => gain switch { > 0 => "gain", < 0 => "loss", _ => "" };
 
     public static string Category(Category category) => category switch
