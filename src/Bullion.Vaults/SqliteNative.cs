@@ -12,8 +12,12 @@ namespace Bullion.Vaults;
 internal static unsafe partial class SqliteNative
 {
     public const int Ok = 0;
+    public const int Busy = 5; // SQLITE_BUSY: another connection holds a lock we need
     public const int Misuse = 21; // SQLITE_MISUSE: sqlite3_config after sqlite3_initialize
     public const int NotFound = 12; // SQLITE_NOTFOUND: the VFS does not know the file-control opcode
+
+    /// <summary>SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE (through raw.sqlite3_db_config): 1 = the last close does not checkpoint.</summary>
+    public const int DbConfigNoCheckpointOnClose = 1006;
 
     /// <summary>SQLITE_CONFIG_PAGECACHE: (void* buffer, int slot size, int slot count).</summary>
     public const int ConfigPageCache = 7;

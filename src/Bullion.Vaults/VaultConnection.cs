@@ -11,8 +11,11 @@ internal static class VaultConnection
     /// <summary>
     /// Opens an existing file (never creates one: <c>Mode=ReadWrite</c>), or a new one when <paramref name="create"/> is set.
     /// Pooling is off: the pool keeps files open after Close, leaking three descriptors per vault.
+    /// <paramref name="exclusive"/> takes the file for this connection alone (<c>locking_mode = EXCLUSIVE</c>: the
+    /// wal-index lives in heap memory, so no <c>-shm</c> is created, mapped or locked) and fails with SQLITE_BUSY at
+    /// once when another connection has the vault open.
     /// </summary>
-    public static SqliteConnection Open(string path, VaultOptions options, bool create = false, bool readOnly = false)
+    public static SqliteConnection Open(string path, VaultOptions options, bool create = false, bool readOnly = false, bool exclusive = false)
     {
         var builder = new SqliteConnectionStringBuilder
         {
@@ -35,6 +38,7 @@ internal static class VaultConnection
             // Best effort: a VFS without this opcode (SQLITE_NOTFOUND) just deletes them as before.
             _ = SqliteNative.PersistWal(connection, 1, out _);
             using var pragmas = connection.CreateCommand();
+            if (exclusive) TakeExclusively(connection);
             pragmas.CommandText =
                 $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds};" +
                 $"PRAGMA synchronous = {(options.Synchronous == VaultSynchronous.Full ? "FULL" : "NORMAL")};" +
@@ -50,6 +54,18 @@ internal static class VaultConnection
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Sets exclusive locking mode and reads the header, which takes the exclusive lock, or throws SQLITE_BUSY at once
+    /// when another connection has the file open (WAL connections hold a shared lock for as long as they are open).
+    /// Through <c>raw</c>, not a SqliteCommand: Microsoft.Data.Sqlite retries a busy statement for the whole command
+    /// timeout (a first test waited 2 minutes), and busy_timeout = 0 stops SQLite's own busy handler from waiting.
+    /// </summary>
+    private static void TakeExclusively(SqliteConnection connection)
+    {
+        var rc = raw.sqlite3_exec(connection.Handle, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = 0; PRAGMA schema_version;");
+        if (rc != SqliteNative.Ok) throw new SqliteException($"The vault could not be taken exclusively: {raw.sqlite3_errstr(rc).utf8_to_string()}.", rc);
     }
 
     /// <summary>

@@ -107,17 +107,7 @@ public sealed class VaultStore
     /// <summary>Opens an existing vault's connection and brings its schema up to date. Never creates a file.</summary>
     internal SqliteConnection Open(VaultId id, out MigrationOutcome outcome)
     {
-        var path = PathOf(id);
-        if (!File.Exists(path)) throw new VaultNotFoundException(id);
-        SqliteConnection connection;
-        try
-        {
-            connection = VaultConnection.Open(path, Options);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 14 /* SQLITE_CANTOPEN: deleted between check and open */ && !File.Exists(path))
-        {
-            throw new VaultNotFoundException(id);
-        }
+        var connection = OpenFile(id, exclusive: false);
         try
         {
             outcome = VaultMigrator.Migrate(connection, Schema, id);
@@ -127,6 +117,65 @@ public sealed class VaultStore
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a vault for the fleet migrator and brings it up to date, with the migration durable at its COMMIT and no
+    /// checkpoint at the close.
+    /// </summary>
+    /// <remarks>
+    /// Measured 2026-12-04 (2 cores, shared with browser tests; 3,000 vaults, parallelism 4): ≈830 → ≈920–1,120 vaults/s.
+    /// <list type="bullet">
+    /// <item>The file is opened in exclusive locking mode when no one else has it open: the wal-index then lives in heap
+    /// memory, which saves creating, sizing, mapping and locking a <c>-shm</c> per vault (kernel time 1.17 → 0.8–1.0 ms
+    /// per vault). A vault open elsewhere (e.g. in the live host) answers SQLITE_BUSY at once and is opened normally.</item>
+    /// <item>With <c>synchronous = NORMAL</c> a migrated vault cost three fsyncs: the new WAL's header at the commit,
+    /// then the WAL and the main file in the close's checkpoint, which the migration needed to be durable.
+    /// <c>synchronous = FULL</c> makes the COMMIT itself durable (the WAL is fsynced there), so the close skips the
+    /// checkpoint (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE): the migration stays in the vault's WAL, where every reader sees
+    /// it, until the host next closes the vault. An already-current vault writes nothing and has nothing to checkpoint.</item>
+    /// </list>
+    /// </remarks>
+    internal SqliteConnection OpenForMigration(VaultId id, out MigrationOutcome outcome)
+    {
+        SqliteConnection connection;
+        try
+        {
+            connection = OpenFile(id, exclusive: true);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteNative.Busy)
+        {
+            connection = OpenFile(id, exclusive: false);
+        }
+        try
+        {
+            if (Options.Synchronous != VaultSynchronous.Full) VaultConnection.Execute(connection, "PRAGMA synchronous = FULL");
+            outcome = VaultMigrator.Migrate(connection, Schema, id);
+            if (outcome.Migrated)
+            {
+                SQLitePCL.raw.sqlite3_db_config(connection.Handle, SqliteNative.DbConfigNoCheckpointOnClose, 1, out _);
+            }
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private SqliteConnection OpenFile(VaultId id, bool exclusive)
+    {
+        var path = PathOf(id);
+        if (!File.Exists(path)) throw new VaultNotFoundException(id);
+        try
+        {
+            return VaultConnection.Open(path, Options, exclusive: exclusive);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 14 /* SQLITE_CANTOPEN: deleted between check and open */ && !File.Exists(path))
+        {
+            throw new VaultNotFoundException(id);
         }
     }
 
