@@ -29,6 +29,10 @@ catch (ArgumentException ex)
     return 2;
 }
 
+// First, before anything can open a SQLite connection (the writers command opens a plain one before any VaultStore):
+// what the web host's Program.cs does on its first line.
+var sqliteConfiguration = Bullion.Vaults.VaultRuntime.ConfigureSqlite();
+
 static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 var loadBefore = Load();
 var report = await command(options);
@@ -36,5 +40,6 @@ var report = await command(options);
 // configure SQLite process-wide before its first connection, and this query must not be that first connection.
 report.Note($"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, SQLite {Machine.SqliteVersion()}, " +
     $"{Environment.ProcessorCount} cores; load average before {loadBefore}, after {Load()} (other work on the machine makes figures noisier)");
+report.Note($"SQLite process configuration: {sqliteConfiguration.Status} ({sqliteConfiguration.Detail})");
 report.Print(options.Json);
 return report.Passed ? 0 : 1;
