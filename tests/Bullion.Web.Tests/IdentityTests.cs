@@ -277,6 +277,25 @@ public sealed partial class IdentityTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public async Task An_export_that_cannot_be_made_is_a_clear_503_not_a_crash()
+    {
+        await using var server = new Server(_data.Path);
+        using var first = await server.Http.SendAsync(Page("/"));
+        var vault = (await VaultShown(first))!.Value;
+        var cookie = NameValue(IdentityCookieOf(first)!);
+        Assert.True(await server.App.Get<VaultHost>().DeleteAsync(vault)); // the file is gone, the credential is not
+
+        using var export = await server.Http.SendAsync(Page("/vault/export", cookie, accept: "*/*"));
+        using var page = await server.Http.SendAsync(Page("/", cookie));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, export.StatusCode);
+        Assert.Null(export.Content.Headers.ContentDisposition);
+        Assert.Contains("cannot be exported right now", await export.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("cannot be opened right now", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pages_carry_the_security_headers()
     {
         await using var server = new Server(_data.Path);

@@ -34,7 +34,7 @@ public static class IdentityEndpoints
         });
 
         group.MapPost("/new-vault", async ([FromForm] string? label, HttpContext context, VaultRegistry registry, IdentityCookie cookie,
-            VaultCreationLimiter limiter, IVaultAccess vaults, TimeProvider time, IHostEnvironment environment) =>
+            VaultCreationLimiter limiter, IVaultAccess vaults, IHostEnvironment environment) =>
         {
             var payload = VaultAuthenticationHandler.PayloadOf(context)!;
             if (payload.Credentials.Count >= IdentityCookie.MaxVaults) return Results.Redirect("/settings?new=full");
@@ -57,15 +57,29 @@ public static class IdentityEndpoints
     /// <summary><c>GET /vault/export</c>: the active vault as a plain SQLite file, named with its id and the date.</summary>
     public static IEndpointRouteBuilder MapVaultExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/vault/export", async (HttpContext context, IVaultAccess vaults, TimeProvider time) =>
+        app.MapGet("/vault/export", async (HttpContext context, IVaultAccess vaults, TimeProvider time, ILoggerFactory logs) =>
         {
             var id = VaultClaims.VaultIdOf(context.User)!.Value;
             var date = time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.ContentType = "application/vnd.sqlite3";
-            context.Response.Headers.ContentDisposition = $"attachment; filename=\"bullion-{id}-{date}.db\"";
-            context.Response.Headers.CacheControl = "no-store";
-            await vaults.ExportAsync(id, context.Response.Body, context.RequestAborted);
+            var headers = context.Response.Headers;
+            try
+            {
+                context.Response.ContentType = "application/vnd.sqlite3";
+                headers.ContentDisposition = $"attachment; filename=\"bullion-{id}-{date}.db\"";
+                headers.CacheControl = "no-store";
+                await vaults.ExportAsync(id, context.Response.Body, context.RequestAborted);
+                return Results.Empty;
+            }
+            catch (VaultException ex) when (!context.Response.HasStarted)
+            {
+                // The copy is made (VACUUM INTO a work file) before the first byte is sent, so a failure is still a clean answer.
+                logs.CreateLogger("Bullion.Export").LogWarning(ex, "Export of vault {VaultId} failed", id);
+                headers.Remove("Content-Disposition");
+                return Results.Problem("Your vault cannot be exported right now. Nothing was changed; please try again in a minute.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
         }).RequireAuthorization();
         return app;
     }
 }
+
