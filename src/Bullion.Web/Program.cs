@@ -21,6 +21,7 @@ builder.Services.AddVaults();
 builder.Services.AddRegistry();
 builder.Services.AddBullionHealthChecks();
 builder.AddVaultIdentity();
+builder.AddMarket();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();

@@ -54,6 +54,8 @@ public sealed class BullionApp(string dataPath, IReadOnlyDictionary<string, stri
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Bullion:DataPath", dataPath);
+        // No test reaches the internet: the price feed is off unless a test turns it on (pointed at a local server).
+        builder.UseSetting("Prices:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         if (time is not null) builder.ConfigureTestServices(services => services.AddSingleton(time));
     }
