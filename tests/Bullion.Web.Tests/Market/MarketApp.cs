@@ -30,9 +30,8 @@ public sealed class MarketApp(string dataPath, PriceServer server, FakeTimeProvi
         builder.UseSetting("Prices:Enabled", "true");
         builder.UseSetting("Prices:PrimaryUrl", server.PrimaryUrl.ToString());
         builder.UseSetting("Prices:FallbackUrl", server.FallbackUrl.ToString());
-        // 1 s per attempt: a loopback answer takes milliseconds even on busy cores; one retry with a short backoff
-        // keeps a failing case quick while still going through the retry strategy.
-        builder.UseSetting("Prices:RequestTimeout", "00:00:01");
+        // The default 10 s per attempt: a first request on busy cores (JIT, connect) must never time out by accident.
+        // One retry with a short backoff keeps a failing case quick while still going through the retry strategy.
         builder.UseSetting("Prices:RetryAttempts", "1");
         builder.UseSetting("Prices:RetryDelay", "00:00:00.010");
         // A week: the timer stays out of the way; tests fetch through RefreshNowAsync (and one test drives the timer).

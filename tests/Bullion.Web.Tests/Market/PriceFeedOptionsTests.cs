@@ -1,4 +1,7 @@
 using Bullion.Web.Market;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Bullion.Web.Tests.Market;
@@ -59,13 +62,31 @@ public sealed class PriceFeedOptionsTests : IDisposable
     [InlineData("Prices:RequestTimeout", "00:10:00", "Prices:RequestTimeout must be between 00:00:00.0100000 and 00:05:00 (was 00:10:00)")]
     [InlineData("Prices:RetryAttempts", "50", "Prices:RetryAttempts must be between 0 and 10 (was 50)")]
     [InlineData("Prices:RequiredCurrencies:0", "U$D", "Prices:RequiredCurrencies:0 must be a currency code of 2–12 letters or digits (was 'U$D')")]
-    public async Task A_bad_price_option_stops_the_start_naming_the_key_and_the_value(string key, string value, string expected)
+    public void A_bad_price_option_is_refused_naming_the_key_and_the_value(string key, string value, string expected)
     {
-        await using var app = new BullionApp(_data.Path, new Dictionary<string, string> { [key] = value });
+        // The registration as Program makes it, resolved without starting a host: an in-process start that fails
+        // races the entry point's own disposal (the process test below covers the refused start itself).
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        builder.AddMarket();
+        using var services = builder.Services.BuildServiceProvider();
 
-        var ex = Assert.ThrowsAny<Exception>(() => app.Services);
+        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<PriceFeedOptions>>().Value);
 
-        Assert.Contains(expected, Errors.AllMessages(ex), StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_price_option_stops_the_start_of_the_service()
+    {
+        await using var app = AppProcess.Start(_data.Path, ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+        {
+            ["Prices__MaxMoveFactor"] = "0.5",
+        });
+
+        Assert.NotEqual(0, await app.ExitedAsync());
+        Assert.Contains("Prices:MaxMoveFactor must be greater than 1 (was 0.5)", app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening on", app.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_data.Path, MarketStore.FileName)));
     }
 }
