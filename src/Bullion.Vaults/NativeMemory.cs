@@ -23,6 +23,13 @@ internal static partial class NativeMemory
         }
     }
 
+    /// <summary>
+    /// A blocking, compacting full GC that also returns the GC's free regions to the OS (GCCollectionMode.Aggressive).
+    /// A forced compacting GC alone keeps them committed for reuse: ≈35 MB after 5,000 vaults closed (2026-12-04).
+    /// </summary>
+    public static void CompactManagedHeap() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
     [LibraryImport("libc", EntryPoint = "malloc_trim")]
     private static partial int MallocTrim(nuint pad);
 }

@@ -36,6 +36,15 @@ public sealed class VaultOptions
     /// <summary>After a failed open (e.g. a migration error), how long callers get <see cref="VaultUnavailableException"/> before the next try.</summary>
     public TimeSpan FailedOpenBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// When one idle sweep closes at least this many vaults, the host asks the GC to compact and give its free memory
+    /// back (an aggressive full GC) before trimming the native heap; 0 never does. Measured 2026-12-04, 5,000 vaults
+    /// closed at once: RSS stayed +50 % over the pre-open baseline after a forced compacting GC and malloc_trim, because
+    /// the GC kept ≈35 MB committed for reuse; after an aggressive GC it was −9 %. Such a GC is a blocking full
+    /// compaction (tens of ms on a heap of this size), so it is kept for sweeps that freed a lot.
+    /// </summary>
+    public int CompactAfterClosing { get; set; } = 1_000;
+
     /// <summary>Throws with the setting's name and bad value; hosts call it at start-up.</summary>
     public void Validate()
     {
@@ -45,6 +54,7 @@ public sealed class VaultOptions
         if (BusyTimeout < TimeSpan.Zero || BusyTimeout > TimeSpan.FromMinutes(5)) throw new ArgumentException($"Vaults:BusyTimeout must be between 0 and 5 minutes (was {BusyTimeout}).");
         if (CacheSizeKib < 16) throw new ArgumentException($"Vaults:CacheSizeKib must be at least 16 (was {CacheSizeKib}).");
         if (MaxBatch < 1) throw new ArgumentException($"Vaults:MaxBatch must be at least 1 (was {MaxBatch}).");
+        if (CompactAfterClosing < 0) throw new ArgumentException($"Vaults:CompactAfterClosing must not be negative (was {CompactAfterClosing}).");
         if (FailedOpenBackoff < TimeSpan.Zero) throw new ArgumentException($"Vaults:FailedOpenBackoff must not be negative (was {FailedOpenBackoff}).");
     }
 }

@@ -29,6 +29,28 @@ public class HostLifecycleTests
     }
 
     [Fact]
+    public async Task A_sweep_that_closes_many_vaults_gives_the_managed_heap_back_and_a_small_one_does_not()
+    {
+        await using var fixture = new HostFixture(configure: o => o.CompactAfterClosing = 3);
+        var many = Enumerable.Range(0, 3).Select(_ => fixture.NewVault()).ToArray();
+        foreach (var id in many) await fixture.Host.ReadAsync(id, new CountRows());
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(31)); // fires the host's own sweep; awaiting another waits for its give-back
+        await fixture.Host.CloseIdleAsync();
+        Assert.Equal(1, fixture.Host.Counters.MemoryCompactions);
+
+        foreach (var id in many.Take(2)) await fixture.Host.ReadAsync(id, new CountRows());
+        fixture.Time.Advance(TimeSpan.FromMinutes(31));
+        await fixture.Host.CloseIdleAsync();
+        Assert.Equal(3 + 2, fixture.Host.Counters.Closes);
+        Assert.Equal(1, fixture.Host.Counters.MemoryCompactions);
+    }
+
+    [Fact]
+    public void A_negative_compaction_threshold_is_refused() =>
+        Assert.Throws<ArgumentException>(() => new VaultOptions { CompactAfterClosing = -1 }.Validate());
+
+    [Fact]
     public async Task A_vault_used_within_the_idle_window_stays_open()
     {
         await using var fixture = new HostFixture();
