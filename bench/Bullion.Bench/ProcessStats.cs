@@ -53,6 +53,12 @@ internal static partial class ProcessStats
 
     public static long ManagedBytes() => GC.GetTotalMemory(forceFullCollection: false);
 
+    /// <summary>Memory the GC holds committed (live objects plus free space it keeps for reuse): anonymous RSS that is not native heap.</summary>
+    public static long GcCommittedBytes() => GC.GetGCMemoryInfo().TotalCommittedBytes;
+
+    /// <summary>Threads of the process (each thread's touched stack pages are anonymous RSS).</summary>
+    public static long Threads() => Status("Threads");
+
     /// <summary>Full blocking GC with finalizers, so managed garbage (e.g. disposed connections) is not counted as held.</summary>
     public static void Collect()
     {
