@@ -160,8 +160,12 @@ internal static class LifecycleBench
             $"{(closed.GcCommitted - baseline.GcCommitted) / 1024.0 / 1024.0:F1}; {baseline.Threads} → {open.Threads} → {closed.Threads}");
         report.Row("  diagnostic: RSS after an aggressive GC + malloc_trim (MB, % of baseline); GC committed delta (MB)",
             $"{aggressive.RssKib / 1024.0:F1} ({100.0 * (aggressive.RssKib - baseline.RssKib) / baseline.RssKib:F1} %); {(aggressive.GcCommitted - baseline.GcCommitted) / 1024.0 / 1024.0:F1}");
-        report.Row("open p50 / p99 (ms)", $"{p50:F3} / {p99:F3}", "", $"p99 ≤ {TargetOpenP99Ms}", p99 <= TargetOpenP99Ms);
-        report.Row("reopen after idle p50 / p99 (ms)", $"{Percentile(reopenMs, 50):F3} / {Percentile(reopenMs, 99):F3}");
+        // Two kinds of open of an existing vault at the current schema: the first one after the set-up, whose plain
+        // connections (like any other SQLite client, or a stopping host) deleted -wal and -shm, so SQLite creates both;
+        // and a reopen after the host's own idle close, which keeps them (SQLITE_FCNTL_PERSIST_WAL): the usual case.
+        report.Row("open p50 / p99 (ms), first open: creates -wal and -shm", $"{p50:F3} / {p99:F3}", "", $"p99 ≤ {TargetOpenP99Ms}", p99 <= TargetOpenP99Ms);
+        var reopenP99 = Percentile(reopenMs, 99);
+        report.Row("reopen after idle p50 / p99 (ms), files kept", $"{Percentile(reopenMs, 50):F3} / {reopenP99:F3}", "", $"p99 ≤ {TargetOpenP99Ms}", reopenP99 <= TargetOpenP99Ms);
         report.Row("open vaults (host counter) at peak", BenchReport.F(openVaults), "", BenchReport.F(count), openVaults == count);
         report.Row("vaults with data intact after reopen", BenchReport.F(intact), "", BenchReport.F(count), intact == count);
         if (leftovers.Length > 0) report.Note("descriptors open after close that were not at baseline: " + string.Join(", ", leftovers.Take(10)));
