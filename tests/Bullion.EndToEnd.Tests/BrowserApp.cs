@@ -28,12 +28,21 @@ public sealed class BrowserApp : IAsyncLifetime
     public IServiceProvider Services => _factory!.Services;
     public IVaultAccess Vaults => Services.GetRequiredService<IVaultAccess>();
 
+    /// <summary>The gold price source: a real local HTTP server; the app's feed points at it (primary and fallback).</summary>
+    public PriceServer Prices { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         // Expect() has its own 5 s default, separate from the context's: too short on 2 busy cores.
         Assertions.SetDefaultExpectTimeout(TimeoutMs);
+        Prices = await PriceServer.StartAsync(usdPerOunce: 2_600m, idrPerOunce: 41_000_000m);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
+            builder.UseSetting("Prices:Enabled", "true");
+            builder.UseSetting("Prices:PrimaryUrl", Prices.Url.ToString());
+            builder.UseSetting("Prices:FallbackUrl", Prices.Url.ToString());
+            // Tests publish a price and refresh at once; the one-minute guard is for users.
+            builder.UseSetting("Prices:MinManualRefreshInterval", "00:00:00");
             builder.UseSetting("Bullion:DataPath", DataPath);
             // Never the embedded default port: test classes run side by side.
             builder.UseSetting("urls", "http://127.0.0.1:0");
@@ -61,6 +70,7 @@ public sealed class BrowserApp : IAsyncLifetime
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
+        if (Prices is not null) await Prices.DisposeAsync();
         try
         {
             Directory.Delete(DataPath, recursive: true);

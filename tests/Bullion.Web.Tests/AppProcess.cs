@@ -38,6 +38,8 @@ internal sealed partial class AppProcess : IAsyncDisposable
             start.Environment.Remove(inherited);
         }
         start.Environment["Bullion__DataPath"] = dataPath;
+        // Processes under test never reach the public price mirrors (a test may still turn the feed on).
+        start.Environment["Prices__Enabled"] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
         var process = new Process { StartInfo = start };

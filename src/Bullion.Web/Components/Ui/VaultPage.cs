@@ -1,6 +1,7 @@
 using Bullion.Portfolio;
 using Bullion.Vaults;
 using Bullion.Web.Identity;
+using Bullion.Web.Market;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -14,12 +15,14 @@ namespace Bullion.Web.Components.Ui;
 public abstract class VaultPage : ComponentBase, IDisposable
 {
     private IDisposable? _subscription;
+    private IDisposable? _prices;
     private bool _disposed;
 
     [Inject] protected IVaultAccess Vaults { get; set; } = null!;
     [Inject] protected AuthenticationStateProvider Auth { get; set; } = null!;
     [Inject] protected TimeProvider Time { get; set; } = null!;
     [Inject] protected NavigationManager Navigation { get; set; } = null!;
+    [Inject] protected PriceBook Prices { get; set; } = null!;
 
     protected VaultId Vault { get; private set; }
     protected bool HasVault { get; private set; }
@@ -27,6 +30,9 @@ public abstract class VaultPage : ComponentBase, IDisposable
 
     /// <summary>A message for the user when the vault cannot be read (never a silent empty page).</summary>
     protected string? LoadError { get; private set; }
+
+    /// <summary>The price this page values with (manual, feed or none), in the vault's currency.</summary>
+    protected PriceView Price => PriceView.For(Settings, Prices.Status);
 
     protected DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
 
@@ -44,6 +50,13 @@ public abstract class VaultPage : ComponentBase, IDisposable
             {
                 if (_disposed) return;
                 await ReloadAsync();
+                StateHasChanged();
+            }));
+            // A new price re-renders every open page of every vault; no vault is read or written for it.
+            _prices = Prices.Subscribe(status => _ = InvokeAsync(async () =>
+            {
+                if (_disposed) return;
+                await OnPriceChangedAsync();
                 StateHasChanged();
             }));
         }
@@ -65,6 +78,9 @@ public abstract class VaultPage : ComponentBase, IDisposable
         }
     }
 
+    /// <summary>Called on the page's context after the feed accepted or failed a fetch.</summary>
+    protected virtual Task OnPriceChangedAsync() => Task.CompletedTask;
+
     /// <summary>Reads what the page shows from <see cref="Vault"/>; <see cref="Settings"/> is fresh when it runs.</summary>
     protected abstract Task LoadAsync();
 
@@ -72,6 +88,7 @@ public abstract class VaultPage : ComponentBase, IDisposable
     {
         _disposed = true;
         _subscription?.Dispose();
+        _prices?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using Bullion.Vaults;
+using Bullion.Web.Market;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Bullion.EndToEnd.Tests;
+
+public sealed class PriceTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    public async Task A_new_price_reaches_open_dashboards_of_different_vaults_without_reload_and_touches_no_vault()
+    {
+        var (contextA, a, vaultA) = await app.NewVisitorAsync();
+        await using var _ = contextA;
+        var (contextB, b, vaultB) = await app.NewVisitorAsync();
+        await using var __ = contextB;
+        foreach (var page in new[] { a, b })
+        {
+            await page.FillAsync("#quick-name", "Bar");
+            await page.FillAsync("#quick-weight", "10");
+            await page.FillAsync("#quick-price", "800");
+            await page.ClickAsync("button:has-text('Add')");
+            // 2,600 USD/oz ÷ 31.1035 = 83.59 USD/g (the fixture's first price)
+            await Assertions.Expect(page.GetByTestId("price-per-gram")).ToHaveTextAsync("USD 83.59 per gram");
+            await Assertions.Expect(page.GetByTestId("total-value")).ToHaveTextAsync("USD 835.84"); // 9.999 g × 83.5919…
+        }
+        var before = (Fingerprint(vaultA), Fingerprint(vaultB));
+
+        app.Prices.Publish(2_700m, 43_000_000m, new DateOnly(2026, 12, 4));
+        var status = await app.Services.GetRequiredService<PriceFeed>().RefreshNowAsync();
+        Assert.Equal(2_700m, status.Latest!.PerOunce["USD"]);
+
+        foreach (var page in new[] { a, b })
+        {
+            await Assertions.Expect(page.GetByTestId("price-per-gram")).ToHaveTextAsync("USD 86.81 per gram");
+            await Assertions.Expect(page.GetByTestId("total-value")).ToHaveTextAsync("USD 867.98"); // 9.999 g × 86.80695… (2,700 ÷ 31.1035, unrounded) = 867.9827
+        }
+        Assert.Equal(before, (Fingerprint(vaultA), Fingerprint(vaultB)));
+    }
+
+    [Fact]
+    public async Task A_manual_price_wins_over_the_feed_and_is_labelled()
+    {
+        var (context, page, _) = await app.NewVisitorAsync();
+        await using var _ = context;
+        await BrowserApp.OpenAsync(page, "/settings");
+        await page.FillAsync("#manual-price", "100");
+        await page.ClickAsync("button:has-text('Save settings')");
+        await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
+
+        await BrowserApp.OpenAsync(page, "/");
+
+        await Assertions.Expect(page.GetByTestId("price")).ToContainTextAsync("USD 100.00 per gram");
+        await Assertions.Expect(page.GetByTestId("price")).ToContainTextAsync("manual price");
+    }
+
+    /// <summary>The vault's main file and WAL, byte for byte (the shared-memory index changes on reads and is left out).</summary>
+    private string Fingerprint(VaultId id)
+    {
+        var path = app.VaultFile(id);
+        var bytes = File.ReadAllBytes(path).Concat(File.Exists(path + "-wal") ? File.ReadAllBytes(path + "-wal") : []).ToArray();
+        return Convert.ToHexString(SHA256.HashData(bytes));
+    }
+}
