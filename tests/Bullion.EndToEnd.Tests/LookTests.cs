@@ -1,4 +1,7 @@
+using Bullion.Portfolio;
+using Bullion.Web.Market;
 using Deque.AxeCore.Commons;
+using Microsoft.Extensions.DependencyInjection;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
@@ -56,21 +59,41 @@ public sealed class LookTests(BrowserApp app) : IClassFixture<BrowserApp>
         // Written under docs/ when BULLION_SCREENSHOTS names that folder (see README); otherwise to a temp folder.
         var folder = Environment.GetEnvironmentVariable("BULLION_SCREENSHOTS") ?? Path.Combine(app.DataPath, "screenshots");
         Directory.CreateDirectory(folder);
+        await SeedPriceHistory();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
         foreach (var (name, size) in new[] { ("phone", new ViewportSize { Width = 390, Height = 844 }), ("desktop", new ViewportSize { Width = 1280, Height = 900 }) })
         {
-            var (context, page, _) = await app.NewVisitorAsync(size);
+            var (context, page, vault) = await app.NewVisitorAsync(size);
             await using var _ = context;
-            await BrowserApp.OpenAsync(page, "/settings");
-            await page.FillAsync("#manual-price", "85.25");
-            await page.ClickAsync("button:has-text('Save settings')");
-            await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
+            foreach (var (item, daysAgo) in new[]
+            {
+                (new ValidItem("Antam 10 g bar", Category.Bar, 10m, 99.99m, 2, 1_500m, null, null), 80),
+                (new ValidItem("Krugerrand", Category.Coin, 33.93m, 91.67m, 1, 2_450m, null, "gift from dad"), 45),
+                (new ValidItem("Wedding ring", Category.Jewelry, 4.2m, 75m, 1, 310m, null, null), 10),
+            })
+            {
+                await app.Vaults.WriteAsync(vault, new AddItem(item with { PurchaseDate = today.AddDays(-daysAgo) }, "USD", DateTimeOffset.UtcNow));
+            }
             await BrowserApp.OpenAsync(page, "/");
-            await AddItem(page, "Antam 10 g bar", "10", "1500");
-            await AddItem(page, "Krugerrand", "33.93", "2450");
-            await AddItem(page, "Wedding ring", "4.2", "310");
+            await Assertions.Expect(page.GetByTestId("price-per-gram")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#value-chart-title")).ToHaveCountAsync(1);
             var path = Path.Combine(folder, $"dashboard-{name}.png");
             await page.ScreenshotAsync(new() { Path = path, FullPage = true });
             Assert.True(new FileInfo(path).Length > 10_000);
+        }
+    }
+
+    /// <summary>Ninety past days of prices in the global history, as if the feed had been running.</summary>
+    private async Task SeedPriceHistory()
+    {
+        var market = app.Services.GetRequiredService<MarketStore>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        for (var day = 90; day >= 1; day--)
+        {
+            var usd = 2_400m + 200m * (decimal)Math.Sin(day / 9.0) + (90 - day) * 2m;
+            var date = today.AddDays(-day);
+            await market.AddAsync(new PriceSnapshot(date, new DateTimeOffset(date.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), "seed",
+                new Dictionary<string, decimal> { ["USD"] = Math.Round(usd, 2), ["IDR"] = Math.Round(usd * 15_800m, 0) }));
         }
     }
 
