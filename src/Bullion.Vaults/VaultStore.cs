@@ -130,9 +130,9 @@ public sealed class VaultStore
     /// <item>The file is opened in exclusive locking mode when no one else has it open: the wal-index then lives in heap
     /// memory, which saves creating, sizing, mapping and locking a <c>-shm</c> per vault (kernel time 1.17 → 0.8–1.0 ms
     /// per vault). A vault open elsewhere (e.g. in the live host) answers SQLITE_BUSY at once and is opened normally.</item>
-    /// <item>With <c>synchronous = NORMAL</c> a migrated vault cost three fsyncs: the new WAL's header at the commit,
-    /// then the WAL and the main file in the close's checkpoint, which the migration needed to be durable.
-    /// <c>synchronous = FULL</c> makes the COMMIT itself durable (the WAL is fsynced there), so the close skips the
+    /// <item>With <c>synchronous = NORMAL</c> a migration became durable only in the close's checkpoint, which fsyncs the
+    /// WAL and then the main file (on top of the new WAL's header and directory at the first commit).
+    /// <c>synchronous = FULL</c> makes the COMMIT itself durable (one fsync of the WAL there), so the close skips the
     /// checkpoint (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE): the migration stays in the vault's WAL, where every reader sees
     /// it, until the host next closes the vault. An already-current vault writes nothing and has nothing to checkpoint.</item>
     /// </list>
