@@ -99,5 +99,15 @@ public sealed class BrowserApp : IAsyncLifetime
         await page.Locator("[data-interactive=true]").WaitForAsync();
     }
 
+    /// <summary>Quick-adds an item on the dashboard the page shows, and waits until the item is listed.</summary>
+    public static async Task QuickAddAsync(IPage page, string name, string weight, string price)
+    {
+        await page.FillAsync("#quick-name", name);
+        await page.FillAsync("#quick-weight", weight);
+        await page.FillAsync("#quick-price", price);
+        await page.ClickAsync("button:has-text('Add')");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync();
+    }
+
     public string VaultFile(VaultId id) => Path.Combine(DataPath, "vaults", id.FileName);
 }

@@ -60,10 +60,7 @@ public sealed class IsolationTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"S{i}-full" })).ToBeVisibleAsync();
 
         await BrowserApp.OpenAsync(page, "/");
-        await page.FillAsync("#quick-name", $"S{i}-quick");
-        await page.FillAsync("#quick-weight", "1");
-        await page.FillAsync("#quick-price", "50");
-        await page.ClickAsync("button:has-text('Add')");
+        await BrowserApp.QuickAddAsync(page, $"S{i}-quick", "1", "50");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Items (2)" })).ToBeVisibleAsync();
     }
 }

@@ -24,11 +24,7 @@ public sealed class ItemFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await using var _ = context;
 
         // Quick add on the dashboard.
-        await page.FillAsync("#quick-name", "Antam 10 g bar");
-        await page.FillAsync("#quick-weight", "10");
-        await page.FillAsync("#quick-price", "1500");
-        await page.ClickAsync("button:has-text('Add')");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Antam 10 g bar" })).ToBeVisibleAsync();
+        await BrowserApp.QuickAddAsync(page, "Antam 10 g bar", "10", "1500");
         await Assertions.Expect(page.GetByTestId("total-pure")).ToHaveTextAsync("9.999 g");
 
         // Detail, then edit.
@@ -90,11 +86,7 @@ public sealed class ItemFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
     {
         var (context, page, vault) = await app.NewVisitorAsync();
         await using var _ = context;
-        await page.FillAsync("#quick-name", "Exported bar");
-        await page.FillAsync("#quick-weight", "5");
-        await page.FillAsync("#quick-price", "700");
-        await page.ClickAsync("button:has-text('Add')");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Exported bar" })).ToBeVisibleAsync();
+        await BrowserApp.QuickAddAsync(page, "Exported bar", "5", "700");
         await BrowserApp.OpenAsync(page, "/settings");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export").ClickAsync());
@@ -117,11 +109,7 @@ public sealed class ImportTests(BrowserApp app) : IClassFixture<BrowserApp>
     {
         var (sourceContext, source, _) = await app.NewVisitorAsync();
         await using var _ = sourceContext;
-        await source.FillAsync("#quick-name", "Heirloom coin");
-        await source.FillAsync("#quick-weight", "7.98");
-        await source.FillAsync("#quick-price", "0");
-        await source.ClickAsync("button:has-text('Add')");
-        await Assertions.Expect(source.GetByRole(AriaRole.Link, new() { Name = "Heirloom coin" })).ToBeVisibleAsync();
+        await BrowserApp.QuickAddAsync(source, "Heirloom coin", "7.98", "0");
         await BrowserApp.OpenAsync(source, "/settings");
         var download = await source.RunAndWaitForDownloadAsync(() => source.GetByTestId("export").ClickAsync());
         var file = Path.Combine(app.DataPath, "import-" + Guid.NewGuid().ToString("N") + ".db");
@@ -129,11 +117,7 @@ public sealed class ImportTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         var (targetContext, target, targetVault) = await app.NewVisitorAsync();
         await using var __ = targetContext;
-        await target.FillAsync("#quick-name", "Replaced bar");
-        await target.FillAsync("#quick-weight", "1");
-        await target.FillAsync("#quick-price", "10");
-        await target.ClickAsync("button:has-text('Add')");
-        await Assertions.Expect(target.GetByRole(AriaRole.Link, new() { Name = "Replaced bar" })).ToBeVisibleAsync();
+        await BrowserApp.QuickAddAsync(target, "Replaced bar", "1", "10");
         await BrowserApp.OpenAsync(target, "/settings");
 
         await target.SetInputFilesAsync("#import-file", file);
@@ -152,11 +136,7 @@ public sealed class ImportTests(BrowserApp app) : IClassFixture<BrowserApp>
     {
         var (context, page, vault) = await app.NewVisitorAsync();
         await using var _ = context;
-        await page.FillAsync("#quick-name", "Kept bar");
-        await page.FillAsync("#quick-weight", "1");
-        await page.FillAsync("#quick-price", "10");
-        await page.ClickAsync("button:has-text('Add')");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Kept bar" })).ToBeVisibleAsync();
+        await BrowserApp.QuickAddAsync(page, "Kept bar", "1", "10");
         await BrowserApp.OpenAsync(page, "/settings");
 
         await page.SetInputFilesAsync("#import-file", new FilePayload { Name = "notes.db", MimeType = "application/octet-stream", Buffer = System.Text.Encoding.UTF8.GetBytes(new string('x', 4096)) });

@@ -14,10 +14,7 @@ public sealed class LiveTests(BrowserApp app) : IClassFixture<BrowserApp>
         var (strangerContext, stranger, _) = await app.NewVisitorAsync();
         await using var __ = strangerContext;
 
-        await first.FillAsync("#quick-name", "Shared bar");
-        await first.FillAsync("#quick-weight", "1");
-        await first.FillAsync("#quick-price", "100");
-        await first.ClickAsync("button:has-text('Add')");
+        await BrowserApp.QuickAddAsync(first, "Shared bar", "1", "100");
 
         await Assertions.Expect(second.GetByRole(AriaRole.Link, new() { Name = "Shared bar" })).ToBeVisibleAsync();
         await Assertions.Expect(second.GetByRole(AriaRole.Heading, new() { Name = "Items (1)" })).ToBeVisibleAsync();

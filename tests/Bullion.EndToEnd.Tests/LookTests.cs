@@ -100,10 +100,6 @@ public sealed class LookTests(BrowserApp app) : IClassFixture<BrowserApp>
     private static async Task AddItem(IPage page, string name, string weight = "10", string price = "1000")
     {
         await BrowserApp.OpenAsync(page, "/");
-        await page.FillAsync("#quick-name", name);
-        await page.FillAsync("#quick-weight", weight);
-        await page.FillAsync("#quick-price", price);
-        await page.ClickAsync("button:has-text('Add')");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync();
+        await BrowserApp.QuickAddAsync(page, name, weight, price);
     }
 }

@@ -17,10 +17,7 @@ public sealed class PriceTests(BrowserApp app) : IClassFixture<BrowserApp>
         await using var __ = contextB;
         foreach (var page in new[] { a, b })
         {
-            await page.FillAsync("#quick-name", "Bar");
-            await page.FillAsync("#quick-weight", "10");
-            await page.FillAsync("#quick-price", "800");
-            await page.ClickAsync("button:has-text('Add')");
+            await BrowserApp.QuickAddAsync(page, "Bar", "10", "800");
             // 2,600 USD/oz ÷ 31.1035 = 83.59 USD/g (the fixture's first price)
             await Assertions.Expect(page.GetByTestId("price-per-gram")).ToHaveTextAsync("USD 83.59 per gram");
             await Assertions.Expect(page.GetByTestId("total-value")).ToHaveTextAsync("USD 835.84"); // 9.999 g × 83.5919…
