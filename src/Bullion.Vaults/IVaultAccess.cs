@@ -34,6 +34,12 @@ public interface IVaultAccess
 
     Task<T> WriteAsync<T>(VaultId id, IVaultWrite<T> write, CancellationToken cancellationToken = default);
 
+    /// <summary>Creates an empty vault at the latest schema (atomically). Only this ever makes a vault file.</summary>
+    Task CreateAsync(VaultId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a vault and its files after the work already queued on it; false when there was none.</summary>
+    Task<bool> DeleteAsync(VaultId id);
+
     /// <summary>Streams a consistent copy of the vault (a plain SQLite file) to <paramref name="destination"/>.</summary>
     Task ExportAsync(VaultId id, Stream destination, CancellationToken cancellationToken = default);
 

@@ -106,6 +106,21 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
     /// <summary>Creates an empty vault (atomically; see <see cref="VaultStore.Create"/>). It is opened on first use.</summary>
     public void Create(VaultId id) => _store.Create(id);
 
+    public Task CreateAsync(VaultId id, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // ≈0.2 ms (a template copy and one fsync): not worth a thread hop.
+            _store.Create(id);
+            return Task.CompletedTask;
+        }
+        catch (Exception ex) when (ex is VaultException or IOException or OperationCanceledException or UnauthorizedAccessException)
+        {
+            return Task.FromException(ex);
+        }
+    }
+
     public bool Exists(VaultId id) => _store.Exists(id);
 
     /// <summary>Streams a consistent copy of the vault (a plain SQLite file) to <paramref name="destination"/>.</summary>

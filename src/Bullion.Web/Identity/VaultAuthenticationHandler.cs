@@ -28,6 +28,8 @@ public sealed class VaultAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // Files (app.css, blazor.web.js, …) never need an identity: skip the decrypt and the registry query for them.
+        if (Path.HasExtension(Request.Path.Value)) return AuthenticateResult.NoResult();
         var payload = cookie.Read(Request.Cookies[IdentityCookie.Name]);
         if (payload is null) return AuthenticateResult.NoResult();
 

@@ -25,7 +25,7 @@ public sealed record VerifiedCredential(VaultId VaultId, Guid CredentialId, int 
 /// callers treat every failure as a new visitor.
 /// </summary>
 public sealed class VaultRegistry(
-    IDbContextFactory<RegistryDb> dbs, VaultHost host, PepperRing peppers, TimeProvider time, ILogger<VaultRegistry> logger)
+    IDbContextFactory<RegistryDb> dbs, IVaultAccess vaults, PepperRing peppers, TimeProvider time, ILogger<VaultRegistry> logger)
 {
     // 5 min: recency for idle-vault housekeeping; writing on every verified request would queue every request behind
     // the registry's single SQLite writer.
@@ -42,7 +42,7 @@ public sealed class VaultRegistry(
         CheckLabel(label);
         var id = VaultId.New();
         var now = time.GetUtcNow();
-        host.Create(id);
+        await vaults.CreateAsync(id, cancellationToken);
         try
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
@@ -58,7 +58,7 @@ public sealed class VaultRegistry(
         catch (Exception ex)
         {
             // Not cancellable: the clean-up must run even when the caller gave up.
-            var deleted = await host.DeleteAsync(id);
+            var deleted = await vaults.DeleteAsync(id);
             logger.LogWarning(ex, "Creating vault {VaultId} failed in the registry; its file was {Outcome}", id, deleted ? "deleted" : "already gone");
             throw;
         }
