@@ -72,4 +72,40 @@ public sealed class HealthTests : IDisposable
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("Unhealthy", body.RootElement.GetProperty("checks").GetProperty("registry").GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task An_unreachable_price_feed_degrades_health_but_keeps_it_200()
+    {
+        // Port 1 on loopback: nothing listens, so every fetch is refused at once.
+        await using var app = new BullionApp(_data.Path, new Dictionary<string, string>
+        {
+            ["Prices:Enabled"] = "true",
+            ["Prices:PrimaryUrl"] = "http://127.0.0.1:1/xau.json",
+            ["Prices:FallbackUrl"] = "http://127.0.0.1:1/xau.json",
+            ["Prices:RetryAttempts"] = "0",
+        });
+        using var http = app.CreateClient();
+
+        using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Degraded", body.RootElement.GetProperty("status").GetString());
+        var feed = body.RootElement.GetProperty("checks").GetProperty("price-feed");
+        Assert.Equal("Degraded", feed.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("registry").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_switched_off_price_feed_is_healthy()
+    {
+        await using var app = new BullionApp(_data.Path);
+        using var http = app.CreateClient();
+
+        using var body = JsonDocument.Parse(await http.GetStringAsync(new Uri("/health", UriKind.Relative)));
+
+        var feed = body.RootElement.GetProperty("checks").GetProperty("price-feed");
+        Assert.Equal("Healthy", feed.GetProperty("status").GetString());
+        Assert.Contains("manual prices only", feed.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -21,7 +21,8 @@ public static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<RegistryHealthCheck>("registry")
             .AddCheck<DataFolderHealthCheck>("data-folder")
-            .AddCheck<VaultHostHealthCheck>("vaults");
+            .AddCheck<VaultHostHealthCheck>("vaults")
+            .AddCheck<PriceFeedHealthCheck>("price-feed");
         return services;
     }
 
@@ -105,5 +106,32 @@ internal sealed class VaultHostHealthCheck(VaultHost host) : IHealthCheck
             ["failedBatches"] = c.FailedBatches,
         };
         return Task.FromResult(HealthCheckResult.Healthy($"{c.OpenVaults} vaults open", data));
+    }
+}
+
+/// <summary>
+/// The gold price feed: degraded (still HTTP 200 — the service works on the last or a manual price) when the price is
+/// stale or fetches fail; healthy when fresh or when the feed is switched off on purpose.
+/// </summary>
+internal sealed class PriceFeedHealthCheck(Market.PriceBook prices, IOptions<Market.PriceFeedOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var status = prices.Status;
+        var data = new Dictionary<string, object>
+        {
+            ["enabled"] = options.Value.Enabled,
+            ["fetchedAt"] = status.Latest?.FetchedAt.ToString("O") ?? "never",
+            ["currencies"] = status.Latest?.PerOunce.Count ?? 0,
+        };
+        if (status.FailingSince is { } since) data["failingSince"] = since.ToString("O");
+        HealthCheckResult result = !options.Value.Enabled
+            ? HealthCheckResult.Healthy("price feed off (Prices:Enabled=false): manual prices only", data)
+            : status.FailingSince is not null
+                ? HealthCheckResult.Degraded($"price feed failing: {status.LastError}", data: data)
+                : status.IsStale
+                    ? HealthCheckResult.Degraded(status.Latest is null ? "no price fetched yet" : "price is stale", data: data)
+                    : HealthCheckResult.Healthy("price is fresh", data);
+        return Task.FromResult(result);
     }
 }
