@@ -141,6 +141,65 @@ public sealed partial class IdentityTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
+    public async Task A_pepper_rotation_keeps_every_tab_of_an_old_cookie_in_its_vault()
+    {
+        VaultId vault;
+        string cookie;
+        await using (var before = new Server(_data.Path))
+        {
+            using var first = await before.Http.SendAsync(Page("/"));
+            vault = (await VaultShown(first))!.Value;
+            cookie = NameValue(IdentityCookieOf(first)!);
+        }
+        var rotated = new Dictionary<string, string>
+        {
+            ["Bullion:Peppers:0:Version"] = "2",
+            ["Bullion:Peppers:0:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        };
+        await using var after = new Server(_data.Path, rotated);
+
+        // Several tabs restoring at once, all with the cookie from before the rotation, then one more later.
+        var tabs = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            using var response = await after.Http.SendAsync(Page("/", cookie));
+            return await VaultShown(response);
+        }));
+        using var later = await after.Http.SendAsync(Page("/settings", cookie));
+
+        Assert.All(tabs, shown => Assert.Equal(vault, shown));
+        Assert.Equal(vault, await VaultShown(later));
+        Assert.Single(_data.VaultFiles(), f => f.EndsWith(".db", StringComparison.Ordinal));
+        using var scope = after.App.Services.CreateScope();
+        using var db = scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<RegistryDb>>().CreateDbContext();
+        Assert.Equal([2], db.Credentials.Where(c => c.VaultId == vault.Value).Select(c => c.PepperVersion).ToList());
+    }
+
+    [Fact]
+    public async Task A_listed_vault_whose_credential_was_revoked_leaves_the_browser_and_the_active_one_stays()
+    {
+        await using var server = new Server(_data.Path, new() { ["Identity:NewVaultsPerIpPerHour"] = "50" });
+        using var first = await server.Http.SendAsync(Page("/"));
+        var firstVault = (await VaultShown(first))!.Value;
+        var cookie = NameValue(IdentityCookieOf(first)!);
+        var (token, antiforgery) = await Antiforgery(server, cookie);
+        using var post = Page("/identity/new-vault", $"{cookie}; {antiforgery}", "POST");
+        post.Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["label"] = "Second", ["__RequestVerificationToken"] = token });
+        using var created = await server.Http.SendAsync(post);
+        cookie = NameValue(IdentityCookieOf(created)!);
+        using var home = await server.Http.SendAsync(Page("/", cookie));
+        var secondVault = (await VaultShown(home))!.Value;
+        var registry = server.App.Get<VaultRegistry>();
+        Assert.True(await registry.RevokeAsync(firstVault, VaultAuthenticationHandlerProbe.CredentialIds(server.App, firstVault).Single()));
+
+        using var after = await server.Http.SendAsync(Page("/settings", cookie));
+        var html = await after.Content.ReadAsStringAsync();
+
+        Assert.Equal(secondVault, await VaultShown(after));
+        Assert.DoesNotContain(firstVault.ToString()[^6..], html, StringComparison.Ordinal); // no longer listed
+        Assert.NotNull(IdentityCookieOf(after)); // rewritten without it
+    }
+
+    [Fact]
     public async Task Head_bots_static_files_health_and_api_calls_create_no_vault()
     {
         await using var server = new Server(_data.Path);

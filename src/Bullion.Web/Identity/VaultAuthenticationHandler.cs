@@ -35,31 +35,27 @@ public sealed class VaultAuthenticationHandler(
 
         var active = payload.ActiveCredential;
         var verified = await registry.VerifyAsync(active.VaultId, active.Token, Context.RequestAborted);
-        var rewrite = cookie.NeedsRefresh(payload);
-        if (verified is null)
+        if (verified is { UsesCurrentPepper: false })
         {
-            // The active vault's credential died (revoked, vault deleted): keep whichever others still verify.
-            var alive = new List<CookieCredential>();
-            foreach (var other in payload.Credentials)
-            {
-                if (other != active && await registry.VerifyAsync(other.VaultId, other.Token, Context.RequestAborted) is not null) alive.Add(other);
-            }
-            if (alive.Count == 0) return AuthenticateResult.NoResult();
-            payload = payload with { Credentials = alive, Active = 0 };
-            rewrite = true;
+            // Finish a pepper rotation in place: same token, same cookie, new hash — nothing in flight is locked out.
+            await registry.RehashAsync(verified, active.Token, Context.RequestAborted);
         }
-        else if (!verified.UsesCurrentPepper)
+        var rewrite = cookie.NeedsRefresh(payload);
+        // Every vault the browser lists must verify too (revoked, deleted), or a page would read a vault it no longer owns.
+        var alive = new List<CookieCredential>(payload.Credentials.Count);
+        foreach (var credential in payload.Credentials)
         {
-            // Finish a pepper rotation for this browser: a fresh credential under the current pepper replaces the old one.
-            var fresh = await registry.AddCredentialAsync(active.VaultId, "rotated", Context.RequestAborted);
-            if (fresh is not null)
-            {
-                await registry.RevokeAsync(active.VaultId, verified.CredentialId, Context.RequestAborted);
-                var credentials = payload.Credentials.ToArray();
-                credentials[payload.Active] = new CookieCredential(fresh.VaultId, fresh.Token);
-                payload = payload with { Credentials = credentials };
-                rewrite = true;
-            }
+            var ok = credential == active
+                ? verified is not null
+                : await registry.VerifyAsync(credential.VaultId, credential.Token, Context.RequestAborted) is not null;
+            if (ok) alive.Add(credential);
+        }
+        if (alive.Count == 0) return AuthenticateResult.NoResult();
+        if (alive.Count != payload.Credentials.Count)
+        {
+            // A dead active vault hands over to the first one still alive.
+            payload = payload with { Credentials = alive, Active = Math.Max(0, alive.IndexOf(active)) };
+            rewrite = true;
         }
         if (rewrite && !Response.HasStarted)
         {

@@ -134,7 +134,10 @@ public sealed class PriceFeed(
         string reason;
         try
         {
-            var lastGood = book.Status.Latest;
+            // The jump check compares with a fresh last price only: after a stale spell (downtime, or a real move the check
+            // kept refusing) the next valid document is accepted, so one rejection can never freeze the price for good.
+            var status = book.Status;
+            var lastGood = status.IsStale ? null : status.Latest;
             var primary = await FetchAsync("primary", settings.PrimaryUrl, settings, lastGood, cancellationToken);
             if (primary.Snapshot is not null) return await RecordAsync(primary, cancellationToken);
             logger.LogWarning("Gold price from the primary source {Host} refused: {Reason}; trying the fallback {FallbackHost}",

@@ -117,6 +117,25 @@ public sealed class VaultRegistry(
         return null;
     }
 
+    /// <summary>
+    /// Finishes a pepper rotation for one credential: its hash is recomputed under the current pepper from the token the
+    /// browser just presented (and that verified). The token and the cookie stay the same, so every tab and every request
+    /// in flight with that cookie keeps working.
+    /// </summary>
+    public async Task<bool> RehashAsync(VerifiedCredential verified, string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verified);
+        var pepper = peppers.Current;
+        if (verified.PepperVersion == pepper.Version || !CredentialTokens.TryHash(token, pepper, out var hash)) return false;
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        // Only from the version that verified: a concurrent rehash of the same credential makes this a no-op.
+        var updated = await db.Credentials
+            .Where(c => c.Id == verified.CredentialId && c.VaultId == verified.VaultId.Value && c.PepperVersion == verified.PepperVersion && c.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.TokenHash, hash).SetProperty(c => c.PepperVersion, pepper.Version), cancellationToken);
+        if (updated > 0) logger.LogInformation("Credential {CredentialId} of vault {VaultId} moved to pepper v{Pepper}", verified.CredentialId, verified.VaultId, pepper.Version);
+        return updated > 0;
+    }
+
     /// <summary>Revokes one credential of a vault. False when the vault has no such live credential.</summary>
     public async Task<bool> RevokeAsync(VaultId vaultId, Guid credentialId, CancellationToken cancellationToken = default)
     {
