@@ -75,7 +75,9 @@ public static class FleetMigrator
         {
             return new FleetMigrationResult(id, FleetMigrationStatus.Failed, ex.FromVersion, ex.FromVersion, ex.FailedVersion, ex.InnerException?.Message ?? ex.Message);
         }
-        catch (Exception ex) when (ex is VaultException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+#pragma warning disable CA1031 // the fleet run goes on past any one vault's failure, and reports it
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
         {
             return new FleetMigrationResult(id, FleetMigrationStatus.Failed, 0, 0, null, ex.Message);
         }

@@ -62,6 +62,8 @@ internal sealed class Vault
     public Task WithFileClosedAsync(Action action, Func<SqliteConnection>? reopen, Exception closedError) =>
         Enqueue(new WorkItem<bool>(_ =>
         {
+            // Already closed (deleted, or the host is stopping): act on nothing, and never bring it back to life.
+            if (_closedError is { } closed) throw closed;
             Detach(closedError);
             try
             {

@@ -124,8 +124,13 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
     public bool Exists(VaultId id) => _store.Exists(id);
 
     /// <summary>Streams a consistent copy of the vault (a plain SQLite file) to <paramref name="destination"/>.</summary>
-    public Task ExportAsync(VaultId id, Stream destination, CancellationToken cancellationToken = default) =>
-        _store.ExportAsync(id, destination, cancellationToken);
+    public Task ExportAsync(VaultId id, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        // On the vault's own connection, in its queue: a snapshot of every write acknowledged before it, and never a
+        // second connection on the file (which an import's swap could otherwise pull the file from under).
+        return _store.ExportThroughAsync(temp => ReadAsync(id, new VacuumInto(temp), cancellationToken), destination, cancellationToken);
+    }
 
     /// <summary>
     /// Replaces an existing vault's data with an exported file: checked (SQLite, ours, not newer, intact), migrated forward
@@ -264,7 +269,9 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
             {
                 await open.ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is VaultException or SqliteException)
+#pragma warning disable CA1031 // whatever stopped it opening, it holds nothing to close; shutdown must go on to the rest
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
             {
                 // It never opened; nothing to close.
             }
@@ -356,7 +363,9 @@ public sealed class VaultHost : IVaultAccess, IAsyncDisposable
             }
             throw;
         }
-        catch (Exception ex) when (ex is VaultException or SqliteException or IOException or UnauthorizedAccessException)
+#pragma warning disable CA1031 // any open failure (even a bug in a migration's code) must mark the vault unavailable, not wedge its entry
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
         {
             _counters.OpenFailed();
             var retryAt = _time.GetUtcNow() + _store.Options.FailedOpenBackoff;

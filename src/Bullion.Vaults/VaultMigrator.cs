@@ -58,7 +58,9 @@ public static class VaultMigrator
                     VaultConnection.Execute(connection, "COMMIT");
                     committed = true;
                 }
-                catch (Exception ex) when (ex is SqliteException or InvalidOperationException or ArgumentException or FormatException)
+#pragma warning disable CA1031 // a migration written as code may fail any way; it is rolled back and named either way
+                catch (Exception ex) when (ex is not OperationCanceledException and not VaultException)
+#pragma warning restore CA1031
                 {
                     throw new VaultMigrationException(id, migration.Version, migration.Name, current, ex);
                 }

@@ -198,15 +198,27 @@ public sealed class VaultStore
         ArgumentNullException.ThrowIfNull(destination);
         var path = PathOf(id);
         if (!File.Exists(path)) throw new VaultNotFoundException(id);
+        // For tools working without a host (a host exports through the vault's own connection instead).
+        await ExportThroughAsync(temp =>
+        {
+            using var connection = VaultConnection.Open(path, Options);
+            new VacuumInto(temp).Execute(connection);
+            return Task.CompletedTask;
+        }, destination, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes the copy with <paramref name="copy"/> (given a work-file path, it runs <c>VACUUM INTO</c> there), streams the
+    /// work file to <paramref name="destination"/>, and always removes it.
+    /// </summary>
+    internal async Task ExportThroughAsync(Func<string, Task> copy, Stream destination, CancellationToken cancellationToken)
+    {
         var temp = WorkPath(ExportingPrefix);
         try
         {
-            using (var connection = VaultConnection.Open(path, Options))
-            {
-                VaultConnection.Execute(connection, $"VACUUM INTO '{temp.Replace("'", "''", StringComparison.Ordinal)}'");
-            }
+            await copy(temp).ConfigureAwait(false);
             await using var file = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan | FileOptions.Asynchronous);
-            await file.CopyToAsync(destination, cancellationToken);
+            await file.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -347,3 +359,16 @@ public sealed class VaultStore
 }
 
 internal sealed record PreparedImport(string Path, MigrationOutcome Outcome);
+
+/// <summary>
+/// <c>VACUUM INTO</c> a work file: a consistent copy from one read transaction, compacted, in rollback-journal mode, so
+/// the copy is a single plain SQLite file.
+/// </summary>
+internal sealed record VacuumInto(string Path) : IVaultRead<bool>
+{
+    public bool Execute(SqliteConnection connection)
+    {
+        VaultConnection.Execute(connection, $"VACUUM INTO '{Path.Replace("'", "''", StringComparison.Ordinal)}'");
+        return true;
+    }
+}

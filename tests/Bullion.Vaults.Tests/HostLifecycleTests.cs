@@ -226,4 +226,20 @@ public class HostLifecycleTests
             await fixture.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task A_migration_whose_code_throws_anything_makes_the_vault_unavailable_not_broken()
+    {
+        await using var fixture = new HostFixture(
+            TestSchemas.With(new VaultMigration(2, "buggy code", Apply: _ => throw new KeyNotFoundException("a bug"))));
+        var id = VaultId.New();
+        new VaultStore(fixture.Options, TestSchemas.V1).Create(id);
+
+        var error = await Assert.ThrowsAsync<VaultUnavailableException>(() => fixture.Host.ReadAsync(id, new CountRows()));
+
+        Assert.Contains("a bug", error.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, fixture.Host.Counters.FailedOpens);
+        await Assert.ThrowsAsync<VaultUnavailableException>(() => fixture.Host.ReadAsync(id, new CountRows()));
+        Assert.Equal(1, fixture.Host.Counters.FailedOpens); // refused from memory until the back-off passes
+    }
 }

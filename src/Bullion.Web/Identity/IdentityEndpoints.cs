@@ -24,6 +24,12 @@ public static class IdentityEndpoints
             {
                 // That vault's access was revoked or it was deleted: drop it from this browser.
                 var alive = payload.Credentials.Where((_, i) => i != index).ToList();
+                if (alive.Count == 0)
+                {
+                    // Nothing left in this browser: it becomes a new visitor on the next page.
+                    context.Response.Cookies.Delete(IdentityCookie.Name);
+                    return Results.Redirect("/");
+                }
                 var active = alive.FindIndex(c => c == payload.ActiveCredential);
                 cookie.Append(context.Response, payload with { Credentials = alive, Active = Math.Max(active, 0), IssuedOn = cookie.Today },
                     VaultAuthenticationHandler.SecureCookies(environment));
@@ -34,7 +40,7 @@ public static class IdentityEndpoints
         });
 
         group.MapPost("/new-vault", async ([FromForm] string? label, HttpContext context, VaultRegistry registry, IdentityCookie cookie,
-            VaultCreationLimiter limiter, IVaultAccess vaults, IHostEnvironment environment) =>
+            VaultCreationLimiter limiter, IVaultAccess vaults, IHostEnvironment environment, ILoggerFactory logs) =>
         {
             var payload = VaultAuthenticationHandler.PayloadOf(context)!;
             if (payload.Credentials.Count >= IdentityCookie.MaxVaults) return Results.Redirect("/settings?new=full");
@@ -44,7 +50,15 @@ public static class IdentityEndpoints
             var issued = await registry.CreateVaultAsync(cancellationToken: CancellationToken.None);
             if (name is not null)
             {
-                await vaults.WriteAsync(issued.VaultId, new Bullion.Portfolio.SaveSettings(Bullion.Portfolio.VaultSettings.Default with { Label = name }));
+                try
+                {
+                    await vaults.WriteAsync(issued.VaultId, new Bullion.Portfolio.SaveSettings(Bullion.Portfolio.VaultSettings.Default with { Label = name }));
+                }
+                catch (VaultException ex)
+                {
+                    // The vault exists and is handed out below either way; a missing name can be set in Settings.
+                    logs.CreateLogger("Bullion.Identity").LogWarning(ex, "New vault {VaultId} was created but its name was not saved", issued.VaultId);
+                }
             }
             var credentials = payload.Credentials.Append(new CookieCredential(issued.VaultId, issued.Token)).ToList();
             cookie.Append(context.Response, new IdentityPayload(credentials, credentials.Count - 1, cookie.Today), VaultAuthenticationHandler.SecureCookies(environment));

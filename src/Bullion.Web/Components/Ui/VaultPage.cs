@@ -43,7 +43,8 @@ public abstract class VaultPage : ComponentBase, IDisposable
         Vault = id;
         HasVault = true;
         await ReloadAsync();
-        if (RendererInfo.IsInteractive)
+        // Left while loading: Dispose already ran, so subscribing now would leak the page.
+        if (RendererInfo.IsInteractive && !_disposed)
         {
             // Fire and forget: a change notification never waits for a page to re-render.
             _subscription = Vaults.Subscribe(id, change => _ = InvokeAsync(async () =>
@@ -70,13 +71,41 @@ public abstract class VaultPage : ComponentBase, IDisposable
             await LoadAsync();
             LoadError = null;
         }
-        catch (VaultException ex)
+        catch (Exception ex) when (IsVaultTrouble(ex))
         {
             LoadError = ex is VaultUnavailableException unavailable
                 ? $"Your vault cannot be opened right now ({unavailable.Reason}). Nothing was changed; please try again in a minute."
                 : "Your vault cannot be opened right now. Nothing was changed; please try again in a minute.";
         }
     }
+
+    /// <summary>A message for the user when an action could not be done (set by <see cref="TryAsync"/>).</summary>
+    protected string? ActionError { get; private set; }
+
+    /// <summary>
+    /// Runs a user action (a write, an import) and turns a vault or storage failure into <see cref="ActionError"/>
+    /// instead of ending the user's session. True when it completed.
+    /// </summary>
+    protected async Task<bool> TryAsync(Func<Task> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ActionError = null;
+        try
+        {
+            await action();
+            return true;
+        }
+        catch (Exception ex) when (IsVaultTrouble(ex))
+        {
+            ActionError = "That could not be saved: your vault is not available right now. Nothing was changed; please try again.";
+            return false;
+        }
+    }
+
+    // Storage trouble, or data a page cannot read (e.g. an imported file edited by hand): shown, never a crashed session.
+    private static bool IsVaultTrouble(Exception ex) =>
+        ex is VaultException or Microsoft.Data.Sqlite.SqliteException or IOException or ObjectDisposedException
+            or FormatException or OverflowException or InvalidCastException or ArgumentException;
 
     /// <summary>Called on the page's context after the feed accepted or failed a fetch.</summary>
     protected virtual Task OnPriceChangedAsync() => Task.CompletedTask;
