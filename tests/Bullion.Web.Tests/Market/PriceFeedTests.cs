@@ -174,6 +174,27 @@ public sealed class PriceFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_real_move_refused_as_a_jump_is_accepted_once_the_last_price_is_stale()
+    {
+        _server.Both = Reply.Json(Good(Day1));
+        await using var app = App();
+        await FirstFetchAsync(app);
+
+        // Gold really tripled (or the feed was down through a big move): refused while the last price is fresh …
+        _server.Both = Reply.Json(Good(Day2, usd: 7950.3m));
+        var refused = await NextFetchAsync(app);
+        Assert.Contains("USD moved ×3", refused.LastError, StringComparison.Ordinal);
+
+        // … and accepted once that price is stale, so one rejection can never freeze the price for good.
+        _time.Advance(TimeSpan.FromHours(36));
+        var accepted = await NextFetchAsync(app);
+
+        Assert.Equal(7950.3m, accepted.Latest?.PerOunce["USD"]);
+        Assert.Null(accepted.FailingSince);
+        Assert.False(accepted.IsStale);
+    }
+
+    [Fact]
     public async Task Every_change_of_the_feed_is_pushed_to_subscribers()
     {
         _server.Both = Reply.Json(Good(Day1));
