@@ -12,12 +12,8 @@ public sealed record SaveDraft(string Form, ItemInput? Input) : IVaultWrite<bool
 {
     public bool Execute(SqliteConnection connection)
     {
-        var command = Input is null
-            ? connection.Cached("DELETE FROM settings WHERE key = $key", "$key")
-            : connection.Cached("INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", "$key", "$value");
-        command.Parameters["$key"].Value = "draft:" + Form;
-        if (Input is not null) command.Parameters["$value"].Value = JsonSerializer.Serialize(Input);
-        return command.ExecuteNonQuery() == 1;
+        SaveSettings.Set(connection, "draft:" + Form, Input is null ? null : JsonSerializer.Serialize(Input));
+        return true;
     }
 }
 

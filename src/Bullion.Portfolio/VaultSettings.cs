@@ -45,7 +45,8 @@ public sealed record SaveSettings(VaultSettings Settings) : IVaultWrite<bool>
         return true;
     }
 
-    private static void Set(SqliteConnection connection, string key, string? value)
+    /// <summary>Writes one settings row, or removes it for null: the one upsert every settings-table write uses.</summary>
+    internal static void Set(SqliteConnection connection, string key, string? value)
     {
         var command = value is null
             ? connection.Cached("DELETE FROM settings WHERE key = $key", "$key")
