@@ -66,6 +66,7 @@ public sealed class VaultStore
             try
             {
                 File.Move(temp, path, overwrite: false);
+                DirectorySync.Flush(RootPath);
             }
             catch (IOException) when (File.Exists(path))
             {
@@ -324,6 +325,7 @@ public sealed class VaultStore
             using (VaultConnection.Open(path, Options)) { }
         }
         File.Move(prepared.Path, path, overwrite: true); // rename(2): atomic
+        DirectorySync.Flush(RootPath);
         DeleteWithSidecars(prepared.Path);
     }
 

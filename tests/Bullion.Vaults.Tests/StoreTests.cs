@@ -131,4 +131,18 @@ public class StoreTests
 
         Assert.Equal([".keep"], Directory.GetFiles(folder.Path).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void A_folder_can_be_flushed_and_a_missing_one_is_a_clear_error()
+    {
+        using var folder = new TempFolder();
+
+        DirectorySync.Flush(folder.Path);
+
+        if (OperatingSystem.IsLinux())
+        {
+            var error = Assert.Throws<IOException>(() => DirectorySync.Flush(Path.Combine(folder.Path, "missing")));
+            Assert.Contains("missing", error.Message, StringComparison.Ordinal);
+        }
+    }
 }
