@@ -389,3 +389,26 @@ internal static class VaultAuthenticationHandlerProbe
         return db.Credentials.Where(c => c.VaultId == vault.Value).Select(c => c.Id).ToList();
     }
 }
+
+public class VaultCreationLimiterTests
+{
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    [InlineData("::1", "::/64")]
+    public void Clients_are_counted_per_ipv4_address_and_per_ipv6_64(string address, string key)
+    {
+        Assert.Equal(key, Bullion.Web.Identity.VaultCreationLimiter.ClientKey(System.Net.IPAddress.Parse(address)));
+    }
+
+    [Fact]
+    public void Two_addresses_of_one_ipv6_64_share_a_limit_and_a_missing_address_has_its_own()
+    {
+        Assert.Equal(
+            Bullion.Web.Identity.VaultCreationLimiter.ClientKey(System.Net.IPAddress.Parse("2001:db8::1")),
+            Bullion.Web.Identity.VaultCreationLimiter.ClientKey(System.Net.IPAddress.Parse("2001:db8::ffff:1")));
+        Assert.Equal("unknown", Bullion.Web.Identity.VaultCreationLimiter.ClientKey(null));
+    }
+}

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +18,7 @@ public sealed class VaultCreationLimiter : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var limits = options.Value;
         var perIp = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => Window(limits.NewVaultsPerIpPerHour)));
+            RateLimitPartition.GetFixedWindowLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => Window(limits.NewVaultsPerIpPerHour)));
         var overall = PartitionedRateLimiter.Create<HttpContext, string>(_ =>
             RateLimitPartition.GetFixedWindowLimiter("all", _ => Window(limits.NewVaultsPerHour)));
         _limiter = PartitionedRateLimiter.CreateChained(perIp, overall);
@@ -30,6 +32,21 @@ public sealed class VaultCreationLimiter : IDisposable
     }
 
     public void Dispose() => _limiter.Dispose();
+
+    /// <summary>
+    /// Who counts as one client: an IPv4 address (also when it arrives IPv4-mapped), or an IPv6 /64 — one home or phone
+    /// gets a whole /64, so counting single IPv6 addresses would let one client rotate past the limit.
+    /// </summary>
+    public static string ClientKey(IPAddress? address)
+    {
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
+    }
 
     private static FixedWindowRateLimiterOptions Window(int permits) => new()
     {
