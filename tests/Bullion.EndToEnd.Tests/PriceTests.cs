@@ -52,6 +52,29 @@ public sealed class PriceTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.GetByTestId("price")).ToContainTextAsync("manual price");
     }
 
+    [Fact]
+    public async Task Changing_currency_and_unit_shows_converted_values_and_says_so()
+    {
+        var (context, page, _) = await app.NewVisitorAsync();
+        await using var _ = context;
+        await BrowserApp.QuickAddAsync(page, "Bought in dollars", "31.1035", "2000");
+
+        await BrowserApp.OpenAsync(page, "/settings");
+        await page.FillAsync("#currency", "idr");
+        await page.SelectOptionAsync("#unit", "TroyOunces");
+        await page.ClickAsync("button:has-text('Save settings')");
+        await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
+        await BrowserApp.OpenAsync(page, "/");
+
+        // 31.1035 g × 99.99 % = 31.1004 pure g (4 decimals) = 0.9999 ozt; × IDR 41,000,000 / 31.1035 per gram
+        // (the fixture's price) = 40,995,913.9 → IDR without decimals.
+        await Assertions.Expect(page.GetByTestId("total-pure")).ToHaveTextAsync("0.9999 ozt");
+        await Assertions.Expect(page.GetByTestId("total-value")).ToHaveTextAsync("IDR 40,995,914");
+        // USD 2,000 paid, converted at the feed's cross rate 41,000,000 / 2,600 = 15,769.23… IDR per USD.
+        await Assertions.Expect(page.GetByTestId("total-invested")).ToHaveTextAsync("IDR 31,538,462");
+        await Assertions.Expect(page.GetByTestId("converted")).ToContainTextAsync("Prices paid in USD are shown in IDR at today's rate");
+    }
+
     /// <summary>The vault's main file and WAL, byte for byte (the shared-memory index changes on reads and is left out).</summary>
     private string Fingerprint(VaultId id)
     {
