@@ -9,16 +9,18 @@ var commands = new Dictionary<string, Func<BenchArgs, Task<BenchReport>>>(String
     ["migrate"] = MigrateBench.RunAsync,
     ["dashboard"] = DashboardBench.RunAsync,
     ["valuation"] = ValuationBenchmarks.RunAsync,
+    ["cookie"] = CookieBench.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
-    Console.Error.WriteLine("usage: Bullion.Bench <writers|lifecycle|migrate|dashboard|valuation> [options] [--json]");
+    Console.Error.WriteLine("usage: Bullion.Bench <writers|lifecycle|migrate|dashboard|valuation|cookie> [options] [--json]");
     Console.Error.WriteLine("  writers   --writers 5 --seconds 60 [--raw-seconds 5]");
     Console.Error.WriteLine("  lifecycle --vaults 5000");
     Console.Error.WriteLine("  migrate   --vaults 10000 --fail-at 5000 [--parallelism N]");
     Console.Error.WriteLine("  dashboard --items 1000 --dashboards 500 [--rounds 200]");
     Console.Error.WriteLine("  valuation (BenchmarkDotNet)");
+    Console.Error.WriteLine("  cookie    [--rounds 20000]");
     return 2;
 }
 
