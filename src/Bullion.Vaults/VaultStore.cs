@@ -347,7 +347,8 @@ public sealed class VaultStore
         return removed;
     }
 
-    internal string PathOf(VaultId id) => Path.Combine(RootPath, id.FileName);
+    /// <summary>The file of a vault (it may not exist). Public for tools that read vaults without opening them for writing (the CLI).</summary>
+    public string PathOf(VaultId id) => Path.Combine(RootPath, id.FileName);
 
     private string WorkPath(string prefix) => Path.Combine(RootPath, prefix + Guid.NewGuid().ToString("N") + ".tmp");
 
