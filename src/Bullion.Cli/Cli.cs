@@ -40,7 +40,7 @@ public static class Cli
         try
         {
             var parsed = CliArguments.Parse(args);
-            var progress = new ProgressLine(stderr, stderrIsTerminal && !parsed.Json);
+            var progress = new ProgressLine(stderr, stderrIsTerminal);
             var outcome = parsed.Command switch
             {
                 "migrate" => await MigrateCommand.RunAsync(parsed, stdout, progress, cancellationToken),
