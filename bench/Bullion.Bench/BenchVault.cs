@@ -51,6 +51,4 @@ internal static class BenchVault
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    public static string PathOf(VaultStore store, VaultId id) => Path.Combine(store.RootPath, id.FileName);
 }

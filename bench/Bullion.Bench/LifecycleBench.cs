@@ -39,10 +39,10 @@ internal static class LifecycleBench
         var templateStore = new VaultStore(new VaultOptions { RootPath = templateFolder.Path }, PortfolioSchema.Schema);
         var template = VaultId.New();
         templateStore.Create(template);
-        var templatePath = BenchVault.PathOf(templateStore, template);
+        var templatePath = templateStore.PathOf(template);
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var path = BenchVault.PathOf(store, ids[i]);
+            var path = store.PathOf(ids[i]);
             if (i >= sample) File.Copy(templatePath, path);
             // Each vault's item is named after its id, so "data intact" also proves no vault got another's file.
             // synchronous=OFF: a fixture need not survive a crash, and fsyncs on close would dominate set-up.

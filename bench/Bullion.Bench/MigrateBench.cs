@@ -52,18 +52,18 @@ internal static class MigrateBench
         // One vault made by the runtime, then byte copies: the fleet is what an older release would have left on disk.
         var ids = Enumerable.Range(0, count).Select(_ => VaultId.New()).ToArray();
         oldStore.Create(ids[0]);
-        using (var connection = BenchVault.OpenPlain(BenchVault.PathOf(oldStore, ids[0])))
+        using (var connection = BenchVault.OpenPlain(oldStore.PathOf(ids[0])))
         {
             BenchVault.Execute(connection, """
                 INSERT INTO notes (body, created_at) VALUES
                     ('first bar bought', '2026-01-02'), ('coin from grandma', '2026-03-04'), ('ring appraised', '2026-05-06');
                 """);
         }
-        var templatePath = BenchVault.PathOf(oldStore, ids[0]);
+        var templatePath = oldStore.PathOf(ids[0]);
         Parallel.For(1, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            i => File.Copy(templatePath, BenchVault.PathOf(oldStore, ids[i])));
+            i => File.Copy(templatePath, oldStore.PathOf(ids[i])));
         var failing = ids[failAt - 1];
-        var failingPath = BenchVault.PathOf(oldStore, failing);
+        var failingPath = oldStore.PathOf(failing);
         using (var connection = BenchVault.OpenPlain(failingPath))
         {
             // Legal at schema 2, fatal to migration 3's UNIQUE index.
@@ -92,7 +92,7 @@ internal static class MigrateBench
         var reportedRight = failures is [{ } f] && f.VaultId == failing && f.FailedMigration == Next.Version && f.FromVersion == FromVersion
             && (f.Error ?? "").Contains("UNIQUE", StringComparison.Ordinal);
         // Every other vault must now be at the new version: read user_version straight from each file's header.
-        var othersCurrent = ids.Where(id => id != failing).Count(id => UserVersion(BenchVault.PathOf(newStore, id)) == Next.Version);
+        var othersCurrent = ids.Where(id => id != failing).Count(id => UserVersion(newStore.PathOf(id)) == Next.Version);
         var perSec = count / elapsed;
 
         var report = new BenchReport($"migrate: {count:N0} vaults from schema {FromVersion} to {Next.Version}, vault #{failAt} fails in SQL, parallelism {parallelism}");

@@ -77,7 +77,7 @@ internal static class WritersBench
 
         // After the host closed the vault: what is in the file, read by a fresh connection.
         long rowsInFile;
-        using (var connection = BenchVault.OpenPlain(BenchVault.PathOf(store, id), readOnly: true))
+        using (var connection = BenchVault.OpenPlain(store.PathOf(id), readOnly: true))
         {
             rowsInFile = BenchVault.Scalar(connection, "SELECT count(*) FROM writes");
         }
@@ -114,7 +114,7 @@ internal static class WritersBench
         store.Create(id);
         try
         {
-            using var connection = BenchVault.OpenPlain(BenchVault.PathOf(store, id));
+            using var connection = BenchVault.OpenPlain(store.PathOf(id));
             using var insert = connection.CreateCommand();
             insert.CommandText = "INSERT INTO writes (writer, seq) VALUES ($w, $s)";
             var writer = insert.Parameters.Add(new SqliteParameter("$w", SqliteType.Integer) { Value = 0 });

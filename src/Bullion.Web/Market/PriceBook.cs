@@ -83,8 +83,6 @@ public sealed class PriceBook(TimeProvider time, TimeSpan staleAfter)
         return new Subscription(this, onChanged);
     }
 
-    public int Subscribers => Volatile.Read(ref _handlers).Length;
-
     private void Notify()
     {
         var handlers = Volatile.Read(ref _handlers);
